@@ -1,0 +1,38 @@
+"""The `course` command: one typer app composed of thin command modules.
+
+Each command module parses options, calls the engine and prints with rich. Nothing here
+imports torch, so `course --help`, `list`, `hint` and `quiz` start fast.
+"""
+
+import sys
+
+import typer
+
+from course.cli import exercises, grading, quiz
+from course.cli.errors import UserError
+
+app = typer.Typer(
+    name="course",
+    help="Auto-graded course kit for modern deep-learning architectures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("grade")(grading.grade_command)
+app.command("watch")(grading.watch_command)
+app.command("list")(exercises.list_command)
+app.command("hint")(exercises.hint_command)
+app.command("init")(exercises.init_command)
+app.command("quiz")(quiz.quiz_command)
+
+
+def run() -> None:
+    """Console-script entry point: user errors become one line on stderr and exit code 2."""
+    try:
+        app()
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)

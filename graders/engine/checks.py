@@ -1,0 +1,15 @@
+"""The @check decorator: one test function is one check, with its points beside it."""
+
+from collections.abc import Callable
+
+import pytest
+
+
+def check(points: int, timeout: float | None = None, hidden: bool = False) -> Callable:
+    """Declare a grader test as a check worth `points`.
+
+    `timeout`: seconds the check may wait for learner code (default: the manifest's
+    check_timeout). `hidden`: kept secret from students in the nbgrader release.
+    Arguments must be literals: declared.py reads them without importing the file.
+    """
+    return pytest.mark.check(points=points, timeout=timeout, hidden=hidden)

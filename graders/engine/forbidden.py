@@ -1,0 +1,185 @@
+"""Catching a learner who calls PyTorch's own version of what the exercise teaches.
+
+Two nets, both deciding nothing by themselves in the learner's favour:
+- `static_uses` reads the learner's source (in the grader process) and finds references to a
+  forbidden name through any torch import alias, `from ... import`, or `getattr(..., "name")`;
+  code under `if __name__ == "__main__":` is the learner's own testing and is allowed.
+- `RuntimeGuard` runs inside the learner process and records every call of a forbidden
+  function or module, whatever name it was reached by.
+Forbidden entries are dotted names such as `torch.nn.LSTMCell` or `torch.lstm_cell`.
+"""
+
+import ast
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StaticUse:
+    """A reference to a forbidden name in the learner's source."""
+
+    forbidden: str
+    line: int
+
+
+def static_uses(source: str, forbidden: tuple[str, ...]) -> list[StaticUse]:
+    """References to any forbidden name outside the `__main__` block of `source`."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    last_parts = {name.rsplit(".", 1)[-1]: name for name in forbidden}
+    torch_aliases = _torch_aliases(tree)
+    uses = []
+    for node in _nodes_outside_main_block(tree):
+        found = None
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("torch"):
+            found = next((last_parts[a.name] for a in node.names if a.name in last_parts), None)
+        elif isinstance(node, ast.Attribute) and node.attr in last_parts:
+            if _root_name(node) in torch_aliases:
+                found = last_parts[node.attr]
+        elif isinstance(node, ast.Call) and _is_getattr_of_forbidden(node, last_parts):
+            found = last_parts[node.args[1].value]
+        if found:
+            uses.append(StaticUse(found, node.lineno))
+    return uses
+
+
+def _torch_aliases(tree: ast.Module) -> set[str]:
+    """Names bound to torch or one of its modules by the file's imports."""
+    aliases = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "torch":
+                    aliases.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("torch"):
+            aliases.update(alias.asname or alias.name for alias in node.names)
+    return aliases
+
+
+def _root_name(node: ast.AST) -> str | None:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _is_getattr_of_forbidden(node: ast.Call, last_parts: dict[str, str]) -> bool:
+    return (
+        isinstance(node.func, ast.Name)
+        and node.func.id == "getattr"
+        and len(node.args) >= 2
+        and isinstance(node.args[1], ast.Constant)
+        and node.args[1].value in last_parts
+    )
+
+
+def _nodes_outside_main_block(tree: ast.Module):
+    for statement in tree.body:
+        if _is_main_guard(statement):
+            continue
+        yield from ast.walk(statement)
+
+
+def _is_main_guard(statement: ast.stmt) -> bool:
+    if not isinstance(statement, ast.If):
+        return False
+    test = statement.test
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    )
+
+
+class RuntimeGuard:
+    """Records calls of forbidden torch functions and modules inside the learner process.
+
+    Install it before the learner's file is imported. Modules are caught by wrapping their
+    class's `forward`; Python functions by replacing every module attribute that refers to
+    them; built-in torch functions by a TorchFunctionMode that is active while probes run.
+    """
+
+    def __init__(self, forbidden: tuple[str, ...]):
+        import torch
+        from torch.overrides import TorchFunctionMode
+
+        self.seen: list[str] = []
+        self._builtin_names: dict[object, str] = {}
+        guard = self
+
+        class _RecordingMode(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                name = guard._builtin_names.get(func)
+                if name is not None:
+                    guard.record(name)
+                return func(*args, **(kwargs or {}))
+
+        self._mode_class = _RecordingMode
+        for dotted in forbidden:
+            target = _resolve(dotted)
+            if target is None:
+                continue
+            if isinstance(target, type) and issubclass(target, torch.nn.Module):
+                self._wrap_forward(target, dotted)
+            elif callable(target):
+                self._builtin_names[target] = dotted
+                if hasattr(target, "__code__"):
+                    self._replace_everywhere(target, dotted)
+
+    def record(self, dotted: str) -> None:
+        """Note one call of a forbidden name."""
+        if dotted not in self.seen:
+            self.seen.append(dotted)
+
+    def watching(self):
+        """Context manager that also catches built-in torch functions while it is open."""
+        return self._mode_class()
+
+    def _wrap_forward(self, module_class: type, dotted: str) -> None:
+        original = module_class.forward
+        guard = self
+
+        def forward(module, *args, **kwargs):
+            guard.record(dotted)
+            return original(module, *args, **kwargs)
+
+        module_class.forward = forward
+
+    def _replace_everywhere(self, function, dotted: str) -> None:
+        import functools
+        import sys
+
+        guard = self
+
+        @functools.wraps(function)
+        def recording(*args, **kwargs):
+            guard.record(dotted)
+            return function(*args, **kwargs)
+
+        self._builtin_names[recording] = dotted
+        for module in list(sys.modules.values()):
+            namespace = getattr(module, "__dict__", None)
+            if not namespace or not getattr(module, "__name__", "").startswith("torch"):
+                continue
+            for attribute, value in list(namespace.items()):
+                if value is function:
+                    setattr(module, attribute, recording)
+
+
+def _resolve(dotted: str) -> object | None:
+    import importlib
+
+    parts = dotted.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            target = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        try:
+            for attribute in parts[split:]:
+                target = getattr(target, attribute)
+        except AttributeError:
+            return None
+        return target
+    return None

@@ -1,0 +1,160 @@
+"""pytest hooks for grader files, in lifecycle order.
+
+Options: `--impl PATH` grades one implementation file with the given grader files;
+`--workspace DIR` grades DIR/exercises/<name>.py with graders/test_<name>.py. With
+`--report FILE` the results are written as JSON, tagged with the nonce read from
+`--nonce-fd`, so a report forged by learner code is not taken for ours.
+Learner processes start at configure time, so their torch import overlaps ours.
+"""
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from course.graders.engine.checks import check  # noqa: F401 - re-exported for grader files
+from course.graders.engine.learner import LearnerFailure, LearnerProcess
+from course.graders.engine.manifest import find_exercise
+
+_GRADER_PREFIX = "test_"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("course", "course kit grading")
+    group.addoption("--impl", help="implementation file to grade with the given grader files")
+    group.addoption("--workspace", help="grade WORKSPACE/exercises/<name>.py for each grader")
+    group.addoption("--report", help="write the results of every check as JSON to this file")
+    group.addoption("--nonce-fd", type=int, help="file descriptor carrying the report nonce")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "check(points, timeout, hidden): a graded check")
+    nonce_fd = config.getoption("nonce_fd")
+    config.course_nonce = _read_nonce(nonce_fd) if nonce_fd is not None else None
+    config.course_results = {}
+    config.course_learners = {}
+    if config.getoption("impl") is None and config.getoption("workspace") is None:
+        return
+    for grader_file in _grader_files(config.args):
+        exercise_name = grader_file.stem[len(_GRADER_PREFIX) :]
+        config.course_learners[exercise_name] = _start_learner(config, exercise_name)
+
+
+@pytest.fixture(scope="module")
+def learner_process(request: pytest.FixtureRequest) -> LearnerProcess:
+    """The learner process serving this grader file's exercise."""
+    learners = request.config.course_learners
+    exercise_name = Path(request.module.__file__).stem[len(_GRADER_PREFIX) :]
+    if exercise_name not in learners:
+        if request.config.getoption("impl") is None and request.config.getoption("workspace") is None:
+            raise pytest.UsageError("grader files need --impl FILE or --workspace DIR")
+        learners[exercise_name] = _start_learner(request.config, exercise_name)
+    return learners[exercise_name]
+
+
+class Learner:
+    """What a check sees: runs probes in the learner process within the check's time limit."""
+
+    def __init__(self, process: LearnerProcess, seconds: float):
+        self._process = process
+        self._seconds = seconds
+        self._deadline: float | None = None
+
+    def run(self, probe, *args, **kwargs) -> object:
+        """`probe(learner_module, *args, **kwargs)`, run in the learner process."""
+        self._process.ensure_ready()
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self._seconds
+        return self._process.run(probe, args, kwargs, self._deadline)
+
+
+@pytest.fixture
+def learner(request: pytest.FixtureRequest, learner_process: LearnerProcess) -> Learner:
+    """The learner's exercise, for one check."""
+    marker = request.node.get_closest_marker("check")
+    timeout = marker.kwargs.get("timeout") if marker else None
+    return Learner(learner_process, timeout or learner_process.exercise.check_timeout)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call" or (report.failed and report.when == "setup"):
+        exercise_name = Path(item.fspath).stem[len(_GRADER_PREFIX) :]
+        item.config.course_results.setdefault(exercise_name, []).append(
+            {
+                "name": item.name,
+                "passed": report.passed,
+                "message": "" if report.passed else _failure_message(report, call),
+                "seconds": round(report.duration, 3),
+            }
+        )
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    for learner_process in config.course_learners.values():
+        learner_process.close()
+    report_path = config.getoption("report")
+    if report_path:
+        report = {"nonce": config.course_nonce, "exercises": config.course_results}
+        Path(report_path).write_text(json.dumps(report), encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    from course.graders.engine.declared import declared_checks
+    from course.graders.engine.paths import grader_path
+
+    for exercise_name, results in config.course_results.items():
+        points = {c.name: c.points for c in declared_checks(grader_path(exercise_name))}
+        earned = sum(points.get(r["name"], 0) for r in results if r["passed"])
+        total = sum(points.values())
+        terminalreporter.write_line(f"{exercise_name}: {earned}/{total} points")
+
+
+def _failure_message(report: pytest.TestReport, call: pytest.CallInfo) -> str:
+    if report.skipped:
+        return "This check was skipped, so it earns nothing."
+    from course.graders.engine.compare import CheckFailed  # imports torch: not at start-up
+
+    error = call.excinfo.value if call.excinfo else None
+    if isinstance(error, (CheckFailed, LearnerFailure)):
+        return str(error)
+    if isinstance(error, AssertionError):
+        return f"Check failed: {error}"
+    return (
+        f"The grader could not finish this check ({type(error).__name__}: {error}); "
+        "it earns nothing. If your code looks right, please report this."
+    )
+
+
+def _start_learner(config: pytest.Config, exercise_name: str) -> LearnerProcess:
+    exercise = find_exercise(exercise_name)
+    workspace = config.getoption("workspace")
+    if config.getoption("impl"):
+        impl_path = Path(config.getoption("impl"))
+    else:
+        impl_path = Path(workspace) / "exercises" / f"{exercise_name}.py"
+    return LearnerProcess(impl_path, exercise)
+
+
+def _grader_files(args: list[str]) -> list[Path]:
+    files = []
+    for arg in args:
+        path = Path(arg.split("::")[0])
+        if path.is_dir():
+            files.extend(sorted(path.glob(f"{_GRADER_PREFIX}*.py")))
+        elif path.name.startswith(_GRADER_PREFIX) and path.suffix == ".py":
+            files.append(path)
+    return files
+
+
+def _read_nonce(fd: int) -> str:
+    chunks = []
+    while chunk := os.read(fd, 256):
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks).decode()

@@ -1,0 +1,112 @@
+"""The learner process: the only place where learner code runs.
+
+Started by learner.py as `python -m course.graders.engine.worker IMPL EXERCISE REQUEST_FD
+REPLY_FD [EXTRA_PATH]`. It imports torch, installs the forbidden-call guard, imports the
+learner's file, then answers probe requests until its request channel closes. It produces
+outputs and gradients only; every verdict is decided in the grader process.
+
+Messages it sends, in order:
+  {"kind": "torch_ready"}
+  {"kind": "ready", "forbidden": [...]} or {"kind": "import_failed", "error": {...}}
+  then one reply per request: {"kind": "value", "value": ...} or {"kind": "raised", "error": ...},
+  each with "pid" and the forbidden calls seen while the probe ran.
+"""
+
+import importlib.util
+import math
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from course.graders.engine import wire
+
+
+def main(argv: list[str]) -> None:
+    """Serve probe requests for one learner file."""
+    impl_path, exercise_name, request_fd, reply_fd = argv[0], argv[1], int(argv[2]), int(argv[3])
+    extra_path = argv[4] if len(argv) > 4 else None
+    import torch
+
+    from course.graders.engine.forbidden import RuntimeGuard
+    from course.graders.engine.manifest import find_exercise
+
+    torch.set_num_threads(1)
+    wire.write_message(reply_fd, {"kind": "torch_ready", "pid": os.getpid()})
+    guard = RuntimeGuard(find_exercise(exercise_name).forbidden)
+    try:
+        learner_module = _import_learner_file(Path(impl_path), extra_path)
+    except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt too
+        reply = {"kind": "import_failed", "error": describe_error(error, impl_path)}
+        wire.write_message(reply_fd, {**reply, "pid": os.getpid()})
+        return
+    wire.write_message(reply_fd, {"kind": "ready", "pid": os.getpid(), "forbidden": guard.seen})
+    probes: dict[str, object] = {}
+    while True:
+        try:
+            request = wire.read_message(request_fd)
+        except wire.ChannelClosed:
+            return
+        guard.seen.clear()
+        try:
+            probe = probes.get(request["source"]) or _compile_probe(request, torch)
+            probes[request["source"]] = probe
+            with guard.watching():
+                value = probe(learner_module, *request["args"], **request["kwargs"])
+            reply = {"kind": "value", "value": to_plain(value, torch)}
+        except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt too
+            reply = {"kind": "raised", "error": describe_error(error, impl_path)}
+        reply.update(pid=os.getpid(), forbidden=list(guard.seen))
+        wire.write_message(reply_fd, reply)
+
+
+def _import_learner_file(path: Path, extra_path: str | None):
+    sys.path.insert(0, str(path.parent))
+    if extra_path:
+        sys.path.insert(0, extra_path)
+    spec = importlib.util.spec_from_file_location(f"learner_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _compile_probe(request: dict, torch):
+    namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional, "math": math}
+    exec(compile(request["source"], f"<probe {request['name']}>", "exec"), namespace)
+    return namespace[request["name"]]
+
+
+def to_plain(value: object, torch) -> object:
+    """`value` with tensors detached and copied and anything unknown described in words."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone().as_subclass(torch.Tensor)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (tuple, list)):
+        return type(value)(to_plain(item, torch) for item in value)
+    if isinstance(value, dict):
+        return {str(key): to_plain(item, torch) for key, item in value.items()}
+    return {"__unsupported__": type(value).__name__, "repr": repr(value)[:200]}
+
+
+def describe_error(error: BaseException, impl_path: str) -> dict:
+    """The error as plain data, with only the frames from the learner's own file."""
+    learner_file = os.path.realpath(impl_path)
+    frames = [
+        [frame.lineno, frame.name, (frame.line or "").strip()]
+        for frame in traceback.extract_tb(error.__traceback__)
+        if os.path.realpath(frame.filename) == learner_file
+    ]
+    if isinstance(error, SyntaxError) and error.filename and error.lineno:
+        if os.path.realpath(error.filename) == learner_file:
+            frames.append([error.lineno, "<module>", (error.text or "").strip()])
+    try:
+        message = str(error)
+    except BaseException:  # noqa: BLE001 - a learner exception whose __str__ itself fails
+        message = "<unprintable>"
+    return {"type": type(error).__name__, "message": message[:2000], "frames": frames}
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,327 @@
+"""Grader for exercises/lstm_cell.py: LSTMCell and lstm_forward (course notes §5).
+
+Probes (the plain functions below whose first argument is `impl`) run in the learner
+process and only return tensors; every check compares them here with PyTorch's own
+nn.LSTMCell / nn.LSTM loaded with the same weights.
+"""
+
+import torch
+from torch import nn
+
+from course.graders.engine.checks import check
+from course.graders.engine.compare import (
+    CheckFailed,
+    expect_close,
+    expect_finite_difference_agrees,
+    expect_pair,
+    expect_shape,
+)
+
+INPUT_SIZE, HIDDEN_SIZE, BATCH = 5, 4, 3
+
+
+# -- probes: run in the learner process, sent as source: they use only their arguments ----
+def run_cell(impl, state_dict, input, hx, bias=True):
+    cell = impl.LSTMCell(input.shape[-1], state_dict["weight_hh"].shape[1], bias=bias)
+    cell = cell.to(input.dtype)
+    cell.load_state_dict(state_dict)
+    return cell(input, hx)
+
+
+def cell_gradients(impl, state_dict, input, hx, grad_h, grad_c):
+    cell = impl.LSTMCell(input.shape[-1], state_dict["weight_hh"].shape[1]).to(input.dtype)
+    cell.load_state_dict(state_dict)
+    leaves = [input.clone().requires_grad_(), hx[0].clone().requires_grad_(), hx[1].clone().requires_grad_()]
+    h, c = cell(leaves[0], (leaves[1], leaves[2]))
+    torch.autograd.backward((h, c), (grad_h, grad_c))
+    grads = {"input": leaves[0].grad, "h0": leaves[1].grad, "c0": leaves[2].grad}
+    grads.update({name: parameter.grad for name, parameter in cell.named_parameters()})
+    return grads
+
+
+def directional_derivative(impl, state_dict, inputs, direction, weights, step):
+    cell = impl.LSTMCell(inputs[0].shape[-1], state_dict["weight_hh"].shape[1])
+    cell = cell.to(torch.float64)
+    cell.load_state_dict(state_dict)
+
+    def scalar(x, h0, c0):
+        h, c = cell(x, (h0, c0))
+        return (h * weights[0]).sum() + (c * weights[1]).sum()
+
+    leaves = [tensor.clone().requires_grad_() for tensor in inputs]
+    value = scalar(*leaves)
+    value.backward()
+    analytic = sum((leaf.grad * d).sum() for leaf, d in zip(leaves, direction))
+    with torch.no_grad():
+        plus = scalar(*[t + step * d for t, d in zip(inputs, direction)])
+        minus = scalar(*[t - step * d for t, d in zip(inputs, direction)])
+    return float(analytic), float(plus), float(minus)
+
+
+def run_sequence(impl, state_dict, x, hx):
+    cell = impl.LSTMCell(x.shape[-1], state_dict["weight_hh"].shape[1]).to(x.dtype)
+    cell.load_state_dict(state_dict)
+    return impl.lstm_forward(cell, x, hx)
+
+
+def train_recall(impl, cell_state, head_state, inputs, labels, learning_rate):
+    torch.manual_seed(0)
+    cell = impl.LSTMCell(inputs.shape[-1], cell_state["weight_hh"].shape[1])
+    cell.load_state_dict(cell_state)
+    head = nn.Linear(cell.hidden_size, head_state["weight"].shape[0])
+    head.load_state_dict(head_state)
+    optimizer = torch.optim.Adam([*cell.parameters(), *head.parameters()], lr=learning_rate)
+    for batch_inputs, batch_labels in zip(inputs, labels):  # (B, T, I), (B,)
+        state = None
+        for step in range(batch_inputs.shape[1]):
+            state = cell(batch_inputs[:, step], state)
+        loss = nn.functional.cross_entropy(head(state[0]), batch_labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return cell.state_dict(), head.state_dict()
+
+
+# -- references and known mistakes, computed here ---------------------------------------
+def reference_cell(state_dict: dict, bias: bool = True, dtype=torch.float32) -> nn.LSTMCell:
+    cell = nn.LSTMCell(INPUT_SIZE, HIDDEN_SIZE, bias=bias).to(dtype)
+    cell.load_state_dict(state_dict)
+    return cell
+
+
+def fresh_weights(seed: int, bias: bool = True, dtype=torch.float32) -> dict:
+    torch.manual_seed(seed)
+    cell = nn.LSTMCell(INPUT_SIZE, HIDDEN_SIZE, bias=bias).to(dtype)
+    return {name: tensor.clone() for name, tensor in cell.state_dict().items()}
+
+
+def mistaken_step(state_dict: dict, x, hx) -> dict[str, tuple]:
+    """What (h, c) would be for the mistakes learners make most often."""
+    h_prev, c_prev = hx
+    gates = x @ state_dict["weight_ih"].T + h_prev @ state_dict["weight_hh"].T
+    only_one_bias = gates + state_dict["bias_ih"]
+    gates = gates + state_dict["bias_ih"] + state_dict["bias_hh"]
+    i, f, g, o = gates.chunk(4, dim=1)
+    sig, tanh = torch.sigmoid, torch.tanh
+
+    def step(i, f, g, o, g_act=tanh, h_of=lambda c_new, c_old: tanh(c_new)):
+        c = sig(f) * c_prev + sig(i) * g_act(g)
+        return sig(o) * h_of(c, c_prev), c
+
+    return {
+        "the gates are unpacked in the wrong order (PyTorch's order is i, f, g, o)": step(f, i, g, o),
+        "the candidate g goes through sigmoid instead of tanh": step(i, f, g, o, g_act=sig),
+        "h uses tanh of the OLD cell state; it should be tanh of the new c": step(
+            i, f, g, o, h_of=lambda c_new, c_old: tanh(c_old)
+        ),
+        "h = o * c is missing the tanh: h = o * tanh(c)": step(i, f, g, o, h_of=lambda c, _: c),
+        "only one of the two biases is added (both bias_ih and bias_hh belong in the gates)": step(
+            *only_one_bias.chunk(4, dim=1)
+        ),
+    }
+
+
+def random_state(batch: int = BATCH, dtype=torch.float32, seed: int = 1):
+    generator = torch.Generator().manual_seed(seed)
+    def draw(*shape):
+        return torch.randn(*shape, generator=generator, dtype=dtype)
+    return draw(batch, INPUT_SIZE), (draw(batch, HIDDEN_SIZE), draw(batch, HIDDEN_SIZE))
+
+
+def unpack_state(got: object, shape: tuple, what: str) -> tuple[torch.Tensor, torch.Tensor]:
+    h, c = expect_pair(got, what)
+    return expect_shape(h, shape, "h"), expect_shape(c, shape, "c")
+
+
+# -- checks ----------------------------------------------------------------------------
+@check(points=2)
+def test_batched_step_returns_h_and_c_of_shape_N_H(learner):
+    """forward on input (N, I) returns (h, c), each (N, H)."""
+    x, hx = random_state()
+    got = learner.run(run_cell, fresh_weights(0), x, hx)
+    unpack_state(got, (BATCH, HIDDEN_SIZE), "LSTMCell.forward's result")
+
+
+@check(points=1)
+def test_unbatched_step_returns_h_and_c_of_shape_H(learner):
+    """forward on a single example (I,) with state (H,) returns (h, c), each (H,), like nn.LSTMCell."""
+    x, (h0, c0) = random_state(batch=1)
+    weights = fresh_weights(0)
+    got = learner.run(run_cell, weights, x[0], (h0[0], c0[0]))
+    h, c = unpack_state(got, (HIDDEN_SIZE,), "LSTMCell.forward's result")
+    expected_h, expected_c = reference_cell(weights)(x[0], (h0[0], c0[0]))
+    expect_close(h, expected_h.detach(), "h", against="nn.LSTMCell on the same single example")
+    expect_close(c, expected_c.detach(), "c", against="nn.LSTMCell on the same single example")
+
+
+@check(points=4)
+def test_h_and_c_match_torch_lstm_cell_with_the_same_weights(learner):
+    """One step with a given state matches nn.LSTMCell loaded with the same weights."""
+    weights = fresh_weights(2)
+    x, hx = random_state(seed=3)
+    got_h, got_c = unpack_state(learner.run(run_cell, weights, x, hx), (BATCH, HIDDEN_SIZE), "the result")
+    expected_h, expected_c = (t.detach() for t in reference_cell(weights)(x, hx))
+    mistakes = mistaken_step(weights, x, hx)
+    expect_close(got_c, expected_c, "c", against="nn.LSTMCell",
+                 likely_causes={cause: pair[1] for cause, pair in mistakes.items()},
+                 hint="check the cell update c = sigmoid(f) * c_prev + sigmoid(i) * tanh(g)")  # fmt: skip
+    expect_close(got_h, expected_h, "h", against="nn.LSTMCell",
+                 likely_causes={cause: pair[0] for cause, pair in mistakes.items()},
+                 hint="check h = sigmoid(o) * tanh(c) with the new c")  # fmt: skip
+
+
+@check(points=2)
+def test_hx_none_means_a_zero_state(learner):
+    """hx=None starts from h = c = 0, of the input's batch size and dtype."""
+    weights = fresh_weights(4)
+    x, _ = random_state(seed=5)
+    got = learner.run(run_cell, weights, x, None)
+    h, c = unpack_state(got, (BATCH, HIDDEN_SIZE), "LSTMCell.forward(input, None)")
+    expected_h, expected_c = (t.detach() for t in reference_cell(weights)(x))
+    hint = "with hx=None, h and c start as zeros of shape (N, H)"
+    expect_close(h, expected_h, "h", against="nn.LSTMCell with no state", hint=hint)
+    expect_close(c, expected_c, "c", against="nn.LSTMCell with no state", hint=hint)
+
+
+@check(points=1)
+def test_cell_without_bias_matches_torch(learner):
+    """LSTMCell(..., bias=False) has no bias parameters and matches nn.LSTMCell(bias=False)."""
+    weights = fresh_weights(6, bias=False)
+    x, hx = random_state(seed=7)
+    got = learner.run(run_cell, weights, x, hx, bias=False)
+    h, c = unpack_state(got, (BATCH, HIDDEN_SIZE), "the result")
+    expected_h, expected_c = (t.detach() for t in reference_cell(weights, bias=False)(x, hx))
+    expect_close(h, expected_h, "h", against="nn.LSTMCell(bias=False)")
+    expect_close(c, expected_c, "c", against="nn.LSTMCell(bias=False)")
+
+
+@check(points=3)
+def test_gradients_match_torch_for_inputs_state_and_every_parameter(learner):
+    """Backward gives the same gradients as nn.LSTMCell for input, h0, c0 and all four parameters (float64)."""
+    weights = fresh_weights(8, dtype=torch.float64)
+    x, hx = random_state(dtype=torch.float64, seed=9)
+    grad_h, grad_c = random_state(dtype=torch.float64, seed=10)[1]
+    got = learner.run(cell_gradients, weights, x, hx, grad_h, grad_c)
+    if not isinstance(got, dict):
+        raise CheckFailed("The gradient probe did not get gradients back from your cell.")
+
+    reference = reference_cell(weights, dtype=torch.float64)
+    leaves = [x.clone().requires_grad_(), hx[0].clone().requires_grad_(), hx[1].clone().requires_grad_()]
+    torch.autograd.backward(reference(leaves[0], (leaves[1], leaves[2])), (grad_h, grad_c))
+    expected = {"input": leaves[0].grad, "h0": leaves[1].grad, "c0": leaves[2].grad}
+    expected.update({name: p.grad for name, p in reference.named_parameters()})
+    for name, expected_grad in expected.items():
+        if got.get(name) is None:
+            raise CheckFailed(
+                f"No gradient reached `{name}`: it is not part of the computation, or it was "
+                "detached (.detach(), .data, torch.no_grad, or a new tensor made from its values)."
+            )
+        expect_close(got[name], expected_grad, f"gradient of {name}",
+                     against="nn.LSTMCell's gradient", atol=1e-10, rtol=1e-7)  # fmt: skip
+
+
+@check(points=2)
+def test_gradients_agree_with_finite_differences_in_float64(learner):
+    """Autograd through the cell agrees with central finite differences along random directions (float64)."""
+    weights = fresh_weights(11, dtype=torch.float64)
+    for seed in (12, 13):
+        x, (h0, c0) = random_state(dtype=torch.float64, seed=seed)
+        direction = [t for t in (random_state(dtype=torch.float64, seed=seed + 100)[0], *random_state(dtype=torch.float64, seed=seed + 200)[1])]  # fmt: skip
+        output_weights = random_state(dtype=torch.float64, seed=seed + 300)[1]
+        got = learner.run(directional_derivative, weights, [x, h0, c0], direction, output_weights, 1e-6)
+        if not (isinstance(got, (tuple, list)) and len(got) == 3):
+            raise CheckFailed("The finite-difference probe did not get numbers back from your cell.")
+        expect_finite_difference_agrees(*got, step=1e-6, name="(h, c)")
+
+
+@check(points=3)
+def test_lstm_forward_matches_torch_lstm_over_a_sequence(learner):
+    """lstm_forward over x (N, T, I) returns outputs (N, T, H) and (h_T, c_T) equal to nn.LSTM(batch_first=True)."""
+    weights = fresh_weights(14)
+    generator = torch.Generator().manual_seed(15)
+    x = torch.randn(BATCH, 6, INPUT_SIZE, generator=generator)
+    hx = tuple(torch.randn(BATCH, HIDDEN_SIZE, generator=generator) for _ in range(2))
+    for state in (hx, None):
+        got = learner.run(run_sequence, weights, x, state)
+        outputs, final = expect_pair(got, "lstm_forward's result (outputs, (h_T, c_T))")
+        h_last, c_last = unpack_state(final, (BATCH, HIDDEN_SIZE), "the final state (h_T, c_T)")
+        expected_outputs, (expected_h, expected_c) = torch_lstm(weights, x, state)
+        where = "nn.LSTM" + (" from the given (h_0, c_0)" if state else " from a zero state")
+        expect_close(outputs, expected_outputs, "outputs", against=where,
+                     hint="outputs[:, t] must be h after step t, for every t, stacked on dim 1")  # fmt: skip
+        expect_close(h_last, expected_h, "h_T", against=where)
+        expect_close(c_last, expected_c, "c_T", against=where)
+
+
+def torch_lstm(weights: dict, x: torch.Tensor, hx) -> tuple:
+    lstm = nn.LSTM(x.shape[-1], HIDDEN_SIZE, batch_first=True)
+    lstm.load_state_dict({f"{name}_l0": tensor for name, tensor in weights.items()})
+    state = None if hx is None else (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
+    with torch.no_grad():
+        outputs, (h, c) = lstm(x, state)
+    return outputs, (h[0], c[0])
+
+
+# -- learning: remember a token seen 30 steps earlier ----------------------------------
+RECALL_CLASSES, RECALL_NOISE_CHANNELS, RECALL_LENGTH, RECALL_HIDDEN = 4, 4, 30, 16
+RECALL_STEPS, RECALL_BATCH, RECALL_LEARNING_RATE, RECALL_FORGET_BIAS = 80, 256, 0.01, 3.0
+RECALL_ACCURACY = 0.9
+
+
+def recall_batch(generator: torch.Generator, size: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sequences (size, T, K + D): a one-hot token at t=0, then noise; the label is that token."""
+    labels = torch.randint(0, RECALL_CLASSES, (size,), generator=generator)
+    inputs = torch.zeros(size, RECALL_LENGTH, RECALL_CLASSES + RECALL_NOISE_CHANNELS)
+    inputs[torch.arange(size), 0, labels] = 1.0
+    noise = torch.randn(size, RECALL_LENGTH - 1, RECALL_NOISE_CHANNELS, generator=generator)
+    inputs[:, 1:, RECALL_CLASSES:] = 0.3 * noise
+    return inputs, labels
+
+
+def recall_accuracy(cell_state: dict, head_state: dict, seed: int) -> float:
+    """Accuracy of trained weights on fresh sequences, evaluated with PyTorch's own nn.LSTM."""
+    inputs, labels = recall_batch(torch.Generator().manual_seed(seed), 1000)
+    lstm = nn.LSTM(inputs.shape[-1], RECALL_HIDDEN, batch_first=True)
+    lstm.load_state_dict({f"{name}_l0": tensor for name, tensor in cell_state.items()})
+    head = nn.Linear(RECALL_HIDDEN, RECALL_CLASSES)
+    head.load_state_dict(head_state)
+    with torch.no_grad():
+        _, (h_last, _) = lstm(inputs)
+        return float((head(h_last[0]).argmax(dim=1) == labels).float().mean())
+
+
+def recall_training_run(seed: int) -> tuple[dict, dict, torch.Tensor, torch.Tensor]:
+    """Initial weights (forget gate biased open, as is usual for LSTMs) and training batches."""
+    torch.manual_seed(seed)
+    cell = nn.LSTMCell(RECALL_CLASSES + RECALL_NOISE_CHANNELS, RECALL_HIDDEN)
+    with torch.no_grad():
+        cell.bias_ih[RECALL_HIDDEN : 2 * RECALL_HIDDEN] += RECALL_FORGET_BIAS
+    head = nn.Linear(RECALL_HIDDEN, RECALL_CLASSES)
+    generator = torch.Generator().manual_seed(seed + 1)
+    batches = [recall_batch(generator, RECALL_BATCH) for _ in range(RECALL_STEPS)]
+    inputs = torch.stack([inputs for inputs, _ in batches])  # (steps, B, T, K + D)
+    labels = torch.stack([labels for _, labels in batches])  # (steps, B)
+    return cell.state_dict(), head.state_dict(), inputs, labels
+
+
+@check(points=4, timeout=30)
+def test_learns_to_recall_a_token_seen_30_steps_earlier(learner):
+    """A model on your cell learns to recall the first token of a 30-step noisy sequence (>= 90% accuracy; a tanh RNN stays near chance)."""
+    accuracy = 0.0
+    for seed in (0, 1):  # a second, independent run in case the first lands in a rare plateau
+        cell_state, head_state, inputs, labels = recall_training_run(seed)
+        got = learner.run(train_recall, cell_state, head_state, inputs, labels, RECALL_LEARNING_RATE)
+        trained_cell, trained_head = expect_pair(got, "the trained weights")
+        try:
+            accuracy = max(accuracy, recall_accuracy(trained_cell, trained_head, seed=100 + seed))
+        except (RuntimeError, KeyError, TypeError) as error:
+            raise CheckFailed(f"The trained weights of your cell do not load into nn.LSTM: {error}") from None
+        if accuracy >= RECALL_ACCURACY:
+            return
+    raise CheckFailed(
+        f"After {RECALL_STEPS} training steps, a model built on your cell recalls the first token "
+        f"with {accuracy:.0%} accuracy (evaluated by PyTorch's nn.LSTM with your trained weights); "
+        f"at least {RECALL_ACCURACY:.0%} was expected (chance is {1 / RECALL_CLASSES:.0%}). "
+        "Likely cause: the cell state update or its gradient is wrong, so the memory does not "
+        "carry the token across the sequence."
+    )

@@ -1,0 +1,75 @@
+"""Every exercise: reference full marks, stub zero, each mutant loses points, variants pass.
+
+Parametrized over the manifest and the mutants/variants folders, so a new exercise is
+covered by adding its files, with no edit here.
+"""
+
+import pytest
+
+from tests.kit import (
+    EXERCISE_NAMES,
+    grade_file,
+    mutant_declaration,
+    mutant_files,
+    variant_files,
+    write_mutant,
+)
+from course.graders.engine.paths import EXERCISES_DIR, solution_path
+from course.graders.engine.stubs import pristine_stub
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_NAMES)
+def test_reference_solution_earns_full_marks(exercise):
+    result = grade_file(exercise, solution_path(exercise))
+    failed = {check.name: check.message for check in result.checks if not check.passed}
+    assert result.total > 0
+    assert result.earned == result.total, failed
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_NAMES)
+def test_untouched_stub_scores_zero_with_a_not_implemented_message(exercise, tmp_path):
+    stub = tmp_path / f"{exercise}.py"
+    stub.write_text(pristine_stub(exercise), encoding="utf-8")
+    result = grade_file(exercise, stub)
+    assert result.earned == 0
+    for check in result.checks:
+        assert "Not implemented yet" in check.message, (check.name, check.message)
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_NAMES)
+def test_every_exercise_has_at_least_four_mutants_and_one_variant(exercise):
+    assert len(mutant_files(exercise)) >= 4
+    assert len(variant_files(exercise)) >= 1
+
+
+@pytest.mark.parametrize(
+    "exercise, mutant",
+    [(name, path) for name in EXERCISE_NAMES for path in mutant_files(name)],
+    ids=lambda value: getattr(value, "stem", value),
+)
+def test_each_mutant_loses_points_on_the_checks_it_names(exercise, mutant, tmp_path):
+    result = grade_file(exercise, write_mutant(exercise, mutant, tmp_path))
+    failed = {check.name for check in result.checks if not check.passed}
+    assert result.earned < result.total
+    assert set(mutant_declaration(mutant)["LOSES"]) <= failed, failed
+    for check in result.checks:
+        if not check.passed:
+            assert check.message and "grader could not finish" not in check.message, check
+
+
+@pytest.mark.parametrize(
+    "exercise, variant",
+    [(name, path) for name in EXERCISE_NAMES for path in variant_files(name)],
+    ids=lambda value: getattr(value, "stem", value),
+)
+def test_correct_variant_written_differently_earns_full_marks(exercise, variant):
+    result = grade_file(exercise, variant)
+    failed = {check.name: check.message for check in result.checks if not check.passed}
+    assert result.earned == result.total, failed
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_NAMES)
+def test_stub_in_exercises_is_the_solution_with_its_marked_regions_cleared(exercise):
+    assert (EXERCISES_DIR / f"{exercise}.py").read_text(encoding="utf-8") == pristine_stub(exercise)
