@@ -2,7 +2,7 @@
 
 A solution marks what the learner writes between `### BEGIN SOLUTION` and
 `### END SOLUTION` (nbgrader's markers); the stub keeps everything else.
-Run `python -m course.graders.engine.stubs` to rewrite exercises/ from solutions/.
+Run `python -m course.graders.engine.stubs [NAME ...]` to rewrite exercises/ from solutions/.
 """
 
 import re
@@ -46,13 +46,13 @@ def pristine_stub(exercise_name: str) -> str:
     return stub_from_solution(solution_path(exercise_name).read_text(encoding="utf-8"))
 
 
-def main() -> None:
-    """Rewrite exercises/<name>.py from solutions/<name>.py for every exercise."""
-    for exercise in load_manifest():
-        target = EXERCISES_DIR / f"{exercise.name}.py"
-        target.write_text(pristine_stub(exercise.name), encoding="utf-8")
+def main(names: list[str]) -> None:
+    """Rewrite exercises/<name>.py from solutions/<name>.py for the named exercises (or all)."""
+    for name in names or [exercise.name for exercise in load_manifest()]:
+        target = EXERCISES_DIR / f"{name}.py"
+        target.write_text(pristine_stub(name), encoding="utf-8")
         print(f"wrote {target}", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,0 +1,78 @@
+"""`course list`, `course hint` and `course init`: the exercises and the learner's place in them."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from course.graders.engine.declared import declared_checks
+from course.graders.engine.manifest import find_exercise, load_manifest
+from course.graders.engine.paths import grader_path
+from course.graders.engine.workspace import Progress, create_workspace, find_workspace
+from course.cli.grading import WorkspaceOption
+
+
+def list_command(workspace: WorkspaceOption = None) -> None:
+    """Show every exercise with its topic, points and your latest result."""
+    progress = _progress_if_any(workspace)
+    table = Table(title="Exercises", title_justify="left")
+    for column in ("#", "exercise", "title", "topic", "points", "status"):
+        table.add_column(column, justify="right" if column in ("#", "points") else "left")
+    for exercise in load_manifest():
+        total = sum(check.points for check in declared_checks(grader_path(exercise.name)))
+        table.add_row(
+            str(exercise.order), exercise.name, exercise.title, exercise.topic, str(total),
+            _status(progress.result(exercise.name) if progress else None),
+        )  # fmt: skip
+    Console().print(table)
+
+
+def hint_command(
+    name: Annotated[str, typer.Argument(help="Exercise to get the next hint for.")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Reveal the next hint for an exercise (hints already seen are shown again)."""
+    exercise = find_exercise(name)
+    progress = Progress(find_workspace(explicit=workspace))
+    shown = min(progress.hints_revealed(exercise.name) + 1, len(exercise.hints))
+    progress.reveal_hint(exercise.name, shown)
+    console = Console()
+    console.print(f"[bold]{exercise.title}[/] — course notes {exercise.notes_section}")
+    for number, hint in enumerate(exercise.hints[:shown], start=1):
+        console.print(f"[cyan]Hint {number}/{len(exercise.hints)}:[/] {hint}")
+    if shown == len(exercise.hints):
+        console.print("That was the last hint.")
+
+
+def init_command(
+    folder: Annotated[Path, typer.Argument(help="Folder for the new workspace (created if needed).")],
+) -> None:
+    """Create a workspace with the untouched exercise stubs; existing files are never overwritten."""
+    written, kept = create_workspace(folder, load_manifest())
+    console = Console()
+    for path in written:
+        console.print(f"[green]created[/] {path}")
+    for path in kept:
+        console.print(f"[yellow]kept your[/] {path}")
+    console.print(f"Next: cd {folder} && course list")
+
+
+def _progress_if_any(workspace: Path | None) -> Progress | None:
+    from course.cli.errors import UserError
+
+    try:
+        return Progress(find_workspace(explicit=workspace))
+    except UserError:
+        if workspace is not None:
+            raise
+        return None
+
+
+def _status(result: dict | None) -> str:
+    if result is None:
+        return "not started"
+    if result["passed"]:
+        return "[green]passed[/]"
+    return f"[red]failing[/] {result['earned']}/{result['total']}"

@@ -1,0 +1,122 @@
+"""`course grade` and `course watch`: grade exercises and print the verdicts."""
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from course.cli.errors import UserError
+from course.graders.engine.grade import ExerciseResult, grade_exercises
+from course.graders.engine.manifest import Exercise, find_exercise, load_manifest
+from course.graders.engine.workspace import Progress, exercise_file, find_workspace
+
+WorkspaceOption = Annotated[
+    Optional[Path], typer.Option("--workspace", "-w", help="Workspace folder (default: found from here upwards).")
+]
+
+
+def grade_command(
+    name: Annotated[Optional[str], typer.Argument(help="Exercise to grade, e.g. lstm_cell.")] = None,
+    all_exercises: Annotated[bool, typer.Option("--all", help="Grade every exercise.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable results.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Grade an exercise (or --all) and show every check with its points."""
+    if (name is None) == (not all_exercises):
+        raise UserError("name one exercise to grade, or pass --all (see `course list`).")
+    exercises = load_manifest() if all_exercises else [find_exercise(name)]
+    root = find_workspace(explicit=workspace)
+    results = grade_and_record(root, exercises)
+    if as_json:
+        payload = [result.to_json() for result in results]
+        print(json.dumps(payload if all_exercises else payload[0], indent=2))
+    else:
+        console = Console()
+        for exercise, result in zip(exercises, results):
+            print_result(console, exercise, result)
+        if all_exercises:
+            print_summary(console, exercises, results)
+    raise typer.Exit(0 if all(result.passed for result in results) else 1)
+
+
+def watch_command(
+    name: Annotated[str, typer.Argument(help="Exercise to re-grade on every save.")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Re-grade an exercise each time its file is saved (Ctrl-C to stop)."""
+    from watchfiles import watch
+
+    exercise = find_exercise(name)
+    root = find_workspace(explicit=workspace)
+    path = exercise_file(root, exercise)
+    console = Console()
+    console.print(f"Watching {path} — save it to re-grade, Ctrl-C to stop.")
+    print_result(console, exercise, grade_and_record(root, [exercise])[0])
+    try:
+        for _changes in watch(path, debounce=300, raise_interrupt=False):
+            console.rule(f"[bold]{path.name} changed")
+            print_result(console, exercise, grade_and_record(root, [exercise])[0])
+    except KeyboardInterrupt:
+        pass
+
+
+def grade_and_record(root: Path, exercises: list[Exercise]) -> list[ExerciseResult]:
+    """Grade in a child process and remember each exercise's latest result."""
+    for exercise in exercises:
+        if not exercise_file(root, exercise).is_file():
+            raise UserError(
+                f"{exercise_file(root, exercise)} does not exist: run `course init {root}` "
+                "to restore missing stubs (existing files are kept)."
+            )
+    results = grade_exercises(root, exercises)
+    progress = Progress(root)
+    for result in results:
+        progress.record_result(result.exercise, result.earned, result.total, result.passed)
+    return results
+
+
+def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -> None:
+    """One table per exercise: a row per check, the message under each failing one."""
+    table = Table(
+        title=f"{exercise.name} — {exercise.title}",
+        title_justify="left",
+        show_header=True,
+        expand=True,
+    )
+    table.add_column("", width=2)
+    table.add_column("points", justify="right", width=6)
+    table.add_column("check", ratio=1)
+    for check in result.checks:
+        mark = "[green]✓[/]" if check.passed else "[red]✗[/]"
+        text = check.description
+        if not check.passed:
+            text += f"\n[red]{_escape(check.message)}[/]"
+        table.add_row(mark, f"{check.earned}/{check.points}", text)
+    console.print(table)
+    colour = "green" if result.passed else "yellow" if result.earned else "red"
+    console.print(f"[bold {colour}]{exercise.name}: {result.earned}/{result.total} points[/]")
+    if not result.passed:
+        console.print(f"Stuck? `course hint {exercise.name}` reveals the next hint.")
+
+
+def print_summary(console: Console, exercises: list[Exercise], results: list[ExerciseResult]) -> None:
+    table = Table(title="All exercises", title_justify="left")
+    table.add_column("exercise")
+    table.add_column("points", justify="right")
+    table.add_column("status")
+    for exercise, result in zip(exercises, results):
+        status = "[green]passed[/]" if result.passed else f"[red]failing {sum(not c.passed for c in result.checks)}/{len(result.checks)}[/]"
+        table.add_row(exercise.name, f"{result.earned}/{result.total}", status)
+    console.print(table)
+    earned = sum(result.earned for result in results)
+    total = sum(result.total for result in results)
+    console.print(f"[bold]Total: {earned}/{total} points[/]")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

@@ -1,0 +1,178 @@
+"""The five kinds of question and how each one scores an answer.
+
+Every kind turns the learner's response into a `Verdict`: right or wrong, the grade that
+the scheduler records, and the answer given and expected, written out for the feedback.
+Auto-graded kinds grade AGAIN (wrong) or GOOD (right); open questions are graded by the
+learner with all four grades.
+"""
+
+import re
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import ClassVar
+
+
+class Grade(IntEnum):
+    """How well a question was recalled; the values are FSRS's ratings."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+GRADE_MEANINGS = {
+    Grade.AGAIN: "missed the key points",
+    Grade.HARD: "got them, with effort or gaps",
+    Grade.GOOD: "got the key points",
+    Grade.EASY: "got them all, easily",
+}
+"""What each self-grade means, shown when the learner grades an open question."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one answer."""
+
+    correct: bool
+    """Whether the answer counts as right on the scorecard."""
+    grade: Grade
+    """The rating logged for spaced repetition."""
+    given: str
+    """The learner's answer, written out."""
+    expected: str
+    """The correct answer, written out."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question:
+    """What every question has, whatever its kind."""
+
+    kind: ClassVar[str]
+    """The `kind` value that selects this class in the bank files."""
+    id: str
+    """Stable id: history and scheduling follow it, so edit the wording, never the id."""
+    topic: str
+    """One of the topics declared in bank/topics.toml."""
+    section: str
+    """The section of the course notes the question comes from."""
+    prompt: str
+    """The question as the learner reads it."""
+    explanation: str
+    """Shown after answering, right or wrong."""
+
+
+def _auto_verdict(correct: bool, given: str, expected: str) -> Verdict:
+    return Verdict(correct, Grade.GOOD if correct else Grade.AGAIN, given, expected)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SingleChoice(Question):
+    """Pick the one right choice; the response is the 0-based index of the choice picked."""
+
+    kind: ClassVar[str] = "single"
+    choices: tuple[str, ...]
+    answer: str
+    """The text of the right choice, one of `choices`."""
+
+    def score(self, picked: int) -> Verdict:
+        """Right when the picked choice is the answer."""
+        given = self.choices[picked]
+        return _auto_verdict(given == self.answer, given, self.answer)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MultipleChoice(Question):
+    """Select all that apply; the response is the set of 0-based indices picked."""
+
+    kind: ClassVar[str] = "multiple"
+    choices: tuple[str, ...]
+    answers: frozenset[str]
+    """The texts of every right choice; right means exactly these, no more, no fewer."""
+
+    def score(self, picked: frozenset[int]) -> Verdict:
+        """Right when exactly the right choices were picked."""
+        picked_texts = frozenset(self.choices[index] for index in picked)
+        return _auto_verdict(
+            picked_texts == self.answers,
+            self._written(picked_texts) or "(nothing)",
+            self._written(self.answers),
+        )
+
+    def _written(self, texts: frozenset[str]) -> str:
+        return "; ".join(choice for choice in self.choices if choice in texts)
+
+
+def format_number(value: float) -> str:
+    """A number as the feedback shows it: integers with thousands separators."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:g}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Numeric(Question):
+    """Type a number; right within an absolute tolerance."""
+
+    kind: ClassVar[str] = "numeric"
+    answer: float
+    tolerance: float = 0.0
+    """Largest accepted distance from `answer`; 0 means exact."""
+    unit: str = ""
+    """Shown after the number, e.g. "million" or "%"."""
+
+    def score(self, value: float) -> Verdict:
+        """Right when `value` is within the tolerance of the answer."""
+        # A hair of slack so that typing 0.3 for an answer stored as 0.1 + 0.2 still counts.
+        slack = 1e-9 * max(1.0, abs(self.answer))
+        correct = abs(value - self.answer) <= self.tolerance + slack
+        return _auto_verdict(correct, self._written(value), self._expected())
+
+    def _written(self, value: float) -> str:
+        return f"{format_number(value)} {self.unit}".strip()
+
+    def _expected(self) -> str:
+        expected = self._written(self.answer)
+        if self.tolerance:
+            expected += f" (± {format_number(self.tolerance)})"
+        return expected
+
+
+def normalize_text(text: str) -> str:
+    """Case, spaces, hyphens and surrounding punctuation removed: "Skip-Connections." -> "skipconnections"."""
+    text = text.casefold().strip().strip(".,;:!?'\"`")
+    return re.sub(r"[\s\-]+", "", text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShortText(Question):
+    """Type a word or short phrase; right when it matches an accepted answer, case and spaces aside."""
+
+    kind: ClassVar[str] = "text"
+    accepted: tuple[str, ...]
+    """Accepted answers; the first is the one shown as correct."""
+
+    def score(self, typed: str) -> Verdict:
+        """Right when the typed text equals an accepted answer once both are normalized."""
+        accepted = {normalize_text(answer) for answer in self.accepted}
+        return _auto_verdict(normalize_text(typed) in accepted, typed.strip(), self.accepted[0])
+
+
+@dataclass(frozen=True, kw_only=True)
+class Open(Question):
+    """Answer in your own words, then compare with the model answer and grade yourself."""
+
+    kind: ClassVar[str] = "open"
+    model_answer: str
+    key_points: tuple[str, ...]
+    """What a good answer must contain; the learner grades against these."""
+
+    def score(self, grade: Grade) -> Verdict:
+        """The learner's own grade; anything but AGAIN counts as recalled."""
+        return Verdict(grade != Grade.AGAIN, grade, grade.name.lower(), self.model_answer)
+
+
+QUESTION_KINDS: dict[str, type[Question]] = {
+    kind.kind: kind for kind in (SingleChoice, MultipleChoice, Numeric, ShortText, Open)
+}
+"""Each kind's class, by the name the bank files use."""
