@@ -1,0 +1,308 @@
+"""Grader for exercises/residual_block.py: a ResNet block with BatchNorm (course notes §2, §3).
+
+Probes (the plain functions below whose first argument is `impl`) run in the learner
+process and only return tensors and state_dicts; every check compares them here with a
+block written from PyTorch's own functional layers (F.conv2d, F.batch_norm) loaded with
+the same weights.
+"""
+
+import torch
+import torch.nn.functional as F
+
+from course.graders.engine.checks import check
+from course.graders.engine.compare import CheckFailed, expect_close, expect_pair, expect_shape
+
+BATCH, SIZE = 4, 8
+BN_EPS, BN_MOMENTUM = 1e-5, 0.1
+
+
+# -- probes: run in the learner process, sent as source: they use only their arguments ----
+def output_shape(impl, in_channels, out_channels, stride, size):
+    torch.manual_seed(0)
+    block = impl.ResidualBlock(in_channels, out_channels, stride)
+    with torch.no_grad():
+        return tuple(block(torch.randn(2, in_channels, size, size)).shape)
+
+
+def layout(impl, in_channels, out_channels, stride):
+    block = impl.ResidualBlock(in_channels, out_channels, stride)
+    return {
+        "state": {name: list(tensor.shape) for name, tensor in block.state_dict().items()},
+        "parameters": sum(parameter.numel() for parameter in block.parameters()),
+        "shortcut": type(getattr(block, "shortcut", None)).__name__,
+    }
+
+
+def run_block(impl, state_dict, x, stride, training):
+    block = impl.ResidualBlock(x.shape[1], state_dict["conv1.weight"].shape[0], stride)
+    block = block.to(x.dtype)
+    block.load_state_dict(state_dict)
+    block.train(training)
+    with torch.no_grad():
+        out = block(x)
+    return out, block.state_dict()
+
+
+def block_gradients(impl, state_dict, x, stride, grad_out):
+    block = impl.ResidualBlock(x.shape[1], state_dict["conv1.weight"].shape[0], stride)
+    block = block.to(x.dtype)
+    block.load_state_dict(state_dict)
+    block.train()
+    leaf = x.clone().requires_grad_()
+    block(leaf).backward(grad_out)
+    grads = {"input": leaf.grad}
+    grads.update({name: parameter.grad for name, parameter in block.named_parameters()})
+    return grads
+
+
+def silenced_branch(impl, x):
+    block = impl.ResidualBlock(x.shape[1])
+    with torch.no_grad():
+        block.bn2.weight.zero_()
+        block.bn2.bias.zero_()
+    block.eval()
+    leaf = x.clone().requires_grad_()
+    out = block(leaf)
+    out.sum().backward()
+    return out.detach(), leaf.grad
+
+
+def deep_stack(impl, channels, depth, x, grad_out):
+    torch.manual_seed(0)
+    blocks = [impl.ResidualBlock(channels) for _ in range(depth)]
+    leaf = x.clone().requires_grad_()
+    out = leaf
+    for block in blocks:
+        block.eval()
+        out = block(out)
+    out.backward(grad_out)
+    return [block.state_dict() for block in blocks], leaf.grad
+
+
+# -- the reference, from PyTorch's functional layers, and known mistakes ----------------
+def batch_norm(x, state, prefix, training):
+    """F.batch_norm with the block's own parameters; updates copies of the running stats."""
+    mean, var = state[f"{prefix}.running_mean"].clone(), state[f"{prefix}.running_var"].clone()
+    out = F.batch_norm(x, mean, var, state[f"{prefix}.weight"], state[f"{prefix}.bias"],
+                       training, BN_MOMENTUM, BN_EPS)  # fmt: skip
+    return out, {f"{prefix}.running_mean": mean, f"{prefix}.running_var": var}
+
+
+def reference_parts(state, x, stride, training):
+    """The block's pieces: main path before the final ReLU, shortcut(x), updated stats."""
+    out, stats = batch_norm(F.conv2d(x, state["conv1.weight"], stride=stride, padding=1),
+                            state, "bn1", training)  # fmt: skip
+    hidden = torch.relu(out)
+    main, more = batch_norm(F.conv2d(hidden, state["conv2.weight"], padding=1), state, "bn2", training)
+    stats.update(more)
+    if "shortcut.0.weight" in state:
+        projected = F.conv2d(x, state["shortcut.0.weight"], stride=stride)
+        skip, more = batch_norm(projected, state, "shortcut.1", training)
+        stats.update(more)
+    else:
+        skip = x
+    return main, skip, stats
+
+
+def reference_block(state, x, stride, training):
+    main, skip, stats = reference_parts(state, x, stride, training)
+    return torch.relu(main + skip), stats
+
+
+def mistaken_outputs(state, x, stride, training) -> dict[str, torch.Tensor]:
+    """What the block would return for the mistakes learners make most often."""
+    main, skip, _ = reference_parts(state, x, stride, training)
+    return {
+        "the final ReLU is missing: the output is main(x) + shortcut(x) without ReLU": main + skip,
+        "the skip is added after the ReLU instead of before it: ReLU(main) + x": torch.relu(main) + skip,
+        "the main path gets its own ReLU before the addition: ReLU(ReLU(main) + x)": torch.relu(
+            torch.relu(main) + skip
+        ),
+        "the skip connection is missing: the output is ReLU(main(x))": torch.relu(main),
+    }
+
+
+def random_weights(in_channels, out_channels, stride, seed, dtype=torch.float32) -> dict:
+    """Weights for every state_dict entry, with non-trivial BatchNorm parameters and statistics."""
+    generator = torch.Generator().manual_seed(seed)
+
+    def draw(*shape, low=None):
+        values = torch.randn(*shape, generator=generator, dtype=dtype)
+        return values if low is None else low + values.abs()
+
+    def bn(prefix, channels):
+        return {f"{prefix}.weight": draw(channels, low=0.5), f"{prefix}.bias": draw(channels),
+                f"{prefix}.running_mean": draw(channels), f"{prefix}.running_var": draw(channels, low=0.5),
+                f"{prefix}.num_batches_tracked": torch.tensor(3)}  # fmt: skip
+
+    state = {"conv1.weight": draw(out_channels, in_channels, 3, 3) * 0.3, **bn("bn1", out_channels),
+             "conv2.weight": draw(out_channels, out_channels, 3, 3) * 0.3, **bn("bn2", out_channels)}  # fmt: skip
+    if stride != 1 or in_channels != out_channels:
+        state["shortcut.0.weight"] = draw(out_channels, in_channels, 1, 1)
+        state.update(bn("shortcut.1", out_channels))
+    return state
+
+
+def random_input(channels, seed, dtype=torch.float32, size=SIZE) -> torch.Tensor:
+    return torch.randn(BATCH, channels, size, size, generator=torch.Generator().manual_seed(seed), dtype=dtype)
+
+
+def expected_layout(in_channels, out_channels, stride) -> dict:
+    shapes = {name: list(tensor.shape) for name, tensor in random_weights(in_channels, out_channels, stride, 0).items()}
+    parameters = sum(n for name, shape in shapes.items() if name.endswith(("weight", "bias"))
+                     for n in [torch.Size(shape).numel()])  # fmt: skip
+    return {"state": shapes, "parameters": parameters}
+
+
+def compare_block(learner, in_channels, out_channels, stride, training, seed):
+    state = random_weights(in_channels, out_channels, stride, seed)
+    x = random_input(in_channels, seed + 1)
+    mode = "train mode (batch statistics)" if training else "eval mode (running statistics)"
+    got = learner.run(run_block, state, x, stride, training)
+    output, learner_state = expect_pair(got, "the probe's result")
+    expected, expected_stats = reference_block(state, x, stride, training)
+    expect_close(output, expected, "the block's output", against=f"a reference block in {mode}",
+                 likely_causes=mistaken_outputs(state, x, stride, training),
+                 hint="check the order conv1 -> bn1 -> ReLU -> conv2 -> bn2, then + shortcut(x), then ReLU")  # fmt: skip
+    if training:
+        for name, value in expected_stats.items():
+            expect_close(learner_state.get(name) if isinstance(learner_state, dict) else None, value,
+                         name, against="BatchNorm's running statistics after one training step",
+                         hint="use nn.BatchNorm2d for bn1, bn2 (and the projection), and call each once per forward")  # fmt: skip
+
+
+# -- checks ----------------------------------------------------------------------------
+@check(points=2)
+def test_output_shapes_for_identity_and_downsampling_blocks(learner):
+    """Output is (N, C_out, H', W'): same size at stride 1, halved (rounding up) at stride 2, C_out=C_in by default."""
+    cases = [((4, None, 1, 8), (2, 4, 8, 8)), ((4, 8, 1, 8), (2, 8, 8, 8)),
+             ((4, 8, 2, 8), (2, 8, 4, 4)), ((3, 6, 2, 9), (2, 6, 5, 5))]  # fmt: skip
+    for (in_channels, out_channels, stride, size), expected in cases:
+        got = learner.run(output_shape, in_channels, out_channels, stride, size)
+        if not isinstance(got, (tuple, list)) or tuple(got) != expected:
+            raise CheckFailed(
+                f"ResidualBlock({in_channels}, {out_channels}, stride={stride}) on input "
+                f"(2, {in_channels}, {size}, {size}) should give shape {expected}, but gave {got}. "
+                "Likely cause: conv1 and the projection shortcut must both use the stride, with "
+                "padding 1 on the 3x3 convolutions."
+            )
+
+
+@check(points=2)
+def test_layers_and_parameter_count_follow_the_contract(learner):
+    """conv1, bn1, conv2, bn2 and shortcut have the contract's shapes; the shortcut is a projection exactly when the shape changes."""
+    for in_channels, out_channels, stride in ((8, 8, 1), (4, 8, 1), (8, 8, 2)):
+        got = learner.run(layout, in_channels, out_channels, stride)
+        expected = expected_layout(in_channels, out_channels, stride)
+        call = f"ResidualBlock({in_channels}, {out_channels}, stride={stride})"
+        if not isinstance(got, dict) or got.get("state") != expected["state"]:
+            shapes = got.get("state") if isinstance(got, dict) else got
+            projection = "a 1x1 conv + BatchNorm projection" if "shortcut.0.weight" in expected["state"] else "nn.Identity()"
+            raise CheckFailed(
+                f"{call} should have the state_dict entries {expected['state']}, but it has {shapes}. "
+                f"Here the shortcut should be {projection}; convolutions have bias=False."
+            )
+        if got.get("parameters") != expected["parameters"]:
+            raise CheckFailed(
+                f"{call} should have {expected['parameters']} parameters, but it has {got.get('parameters')}: "
+                "use only the layers of the contract."
+            )
+
+
+@check(points=4)
+def test_identity_block_matches_the_reference_in_train_mode(learner):
+    """In train mode, the block's output and BatchNorm statistics equal a reference with the same weights."""
+    compare_block(learner, 6, 6, 1, training=True, seed=10)
+
+
+@check(points=2)
+def test_identity_block_matches_the_reference_in_eval_mode(learner):
+    """In eval mode, BatchNorm uses its running statistics and the output equals the reference."""
+    compare_block(learner, 6, 6, 1, training=False, seed=20)
+
+
+@check(points=3)
+def test_downsampling_block_with_projection_matches_the_reference(learner):
+    """With stride 2 and more channels, the 1x1-conv + BatchNorm shortcut matches the reference (train and eval)."""
+    compare_block(learner, 4, 8, 2, training=True, seed=30)
+    compare_block(learner, 4, 8, 2, training=False, seed=40)
+
+
+@check(points=3)
+def test_gradients_match_the_reference_for_input_and_every_parameter(learner):
+    """Backward gives the reference's gradients for the input and every parameter (float64, both block kinds)."""
+    for in_channels, out_channels, stride, seed in ((6, 6, 1, 50), (4, 8, 2, 60)):
+        state = random_weights(in_channels, out_channels, stride, seed, dtype=torch.float64)
+        x = random_input(in_channels, seed + 1, dtype=torch.float64)
+        expected_out, _ = reference_block(state, x, stride, True)
+        grad_out = torch.randn(expected_out.shape, generator=torch.Generator().manual_seed(seed + 2), dtype=torch.float64)
+        got = learner.run(block_gradients, state, x, stride, grad_out)
+        if not isinstance(got, dict):
+            raise CheckFailed("The gradient probe did not get gradients back from your block.")
+        leaves = {"input": x.clone().requires_grad_()}
+        leaves.update({name: value.clone().requires_grad_() for name, value in state.items()
+                       if name.endswith(("weight", "bias"))})  # fmt: skip
+        out, _ = reference_block({**state, **leaves}, leaves["input"], stride, True)
+        out.backward(grad_out)
+        for name, leaf in leaves.items():
+            if got.get(name) is None:
+                raise CheckFailed(
+                    f"No gradient reached `{name}`: it is not part of the computation, or it was "
+                    "detached (.detach(), .data or torch.no_grad)."
+                )
+            expect_close(got[name], leaf.grad, f"gradient of {name}", against="the reference's gradient",
+                         atol=1e-9, rtol=1e-6)  # fmt: skip
+
+
+@check(points=2)
+def test_skip_carries_signal_and_gradient_when_the_branch_is_silenced(learner):
+    """With bn2's scale and shift at zero, the block passes ReLU(x) and d out/d x is 1 where x > 0."""
+    x = random_input(6, 70)
+    got = learner.run(silenced_branch, x)
+    output, grad = expect_pair(got, "the probe's result")
+    hint = "the identity shortcut must add x itself, unchanged, before the final ReLU"
+    expect_close(output, torch.relu(x), "the output with a silenced residual branch",
+                 against="ReLU(x)", hint=hint)  # fmt: skip
+    expect_close(grad, (x > 0).to(x.dtype), "d out / d x with a silenced residual branch",
+                 against="1 where x > 0, else 0", hint=hint)  # fmt: skip
+
+
+DEPTH, DEEP_CHANNELS = 24, 8
+
+
+def plain_stack_gradient(states, x, grad_out) -> torch.Tensor:
+    """d loss / d x through the same blocks with their skip connections removed (eval mode)."""
+    leaf = x.clone().requires_grad_()
+    out = leaf
+    for state in states:
+        main, _, _ = reference_parts(state, out, 1, False)
+        out = torch.relu(main)
+    out.backward(grad_out)
+    return leaf.grad
+
+
+@check(points=2)
+def test_deep_stack_keeps_the_input_gradient_healthy(learner):
+    """Through 24 of your blocks the gradient at the input stays as large as at the output; without skips it vanishes."""
+    x = random_input(DEEP_CHANNELS, 80)
+    grad_out = random_input(DEEP_CHANNELS, 81)
+    got = learner.run(deep_stack, DEEP_CHANNELS, DEPTH, x, grad_out)
+    states, grad = expect_pair(got, "the probe's result")
+    grad = expect_shape(grad, x.shape, "the gradient at the input of the stack")
+    plain = plain_stack_gradient(states, x, grad_out)
+    ratio, plain_ratio = float(grad.norm() / grad_out.norm()), float(plain.norm() / grad_out.norm())
+    if not ratio >= 0.5:
+        raise CheckFailed(
+            f"Through {DEPTH} of your blocks (eval mode), the gradient at the input has {ratio:.2g} "
+            f"times the norm of the gradient at the output; with skip connections it should be "
+            f"about 1 or more (the identity path carries it unchanged). The same blocks without "
+            f"skips give {plain_ratio:.2g}: that is the vanishing gradient ResNets fix. "
+            "Likely cause: the skip connection is missing or does not carry x itself."
+        )
+    leaf = x.clone().requires_grad_()
+    out = leaf
+    for state in states:
+        out, _ = reference_block(state, out, 1, False)
+    out.backward(grad_out)
+    expect_close(grad, leaf.grad, "the gradient at the input of the stack",
+                 against="the same stack of reference blocks with your weights", atol=1e-4, rtol=1e-3)  # fmt: skip
