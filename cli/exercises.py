@@ -7,11 +7,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from course.cli.grading import WorkspaceOption
 from course.graders.engine.declared import declared_checks
 from course.graders.engine.manifest import find_exercise, load_manifest
 from course.graders.engine.paths import grader_path
 from course.graders.engine.workspace import Progress, create_workspace, find_workspace
-from course.cli.grading import WorkspaceOption
 
 
 def list_command(workspace: WorkspaceOption = None) -> None:
@@ -47,7 +47,9 @@ def hint_command(
 
 
 def init_command(
-    folder: Annotated[Path, typer.Argument(help="Folder for the new workspace (created if needed).")],
+    folder: Annotated[
+        Path, typer.Argument(help="Folder for the new workspace (created if needed).")
+    ],
 ) -> None:
     """Create a workspace with the untouched exercise stubs; existing files are never overwritten."""
     written, kept = create_workspace(folder, load_manifest())

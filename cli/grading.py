@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -14,14 +14,17 @@ from course.graders.engine.manifest import Exercise, find_exercise, load_manifes
 from course.graders.engine.workspace import Progress, exercise_file, find_workspace
 
 WorkspaceOption = Annotated[
-    Optional[Path], typer.Option("--workspace", "-w", help="Workspace folder (default: found from here upwards).")
+    Path | None,
+    typer.Option("--workspace", "-w", help="Workspace folder (default: found from here upwards)."),
 ]
 
 
 def grade_command(
-    name: Annotated[Optional[str], typer.Argument(help="Exercise to grade, e.g. lstm_cell.")] = None,
+    name: Annotated[str | None, typer.Argument(help="Exercise to grade, e.g. lstm_cell.")] = None,
     all_exercises: Annotated[bool, typer.Option("--all", help="Grade every exercise.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable results.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print machine-readable results.")
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Grade an exercise (or --all) and show every check with its points."""
@@ -102,13 +105,19 @@ def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -
         console.print(f"Stuck? `course hint {exercise.name}` reveals the next hint.")
 
 
-def print_summary(console: Console, exercises: list[Exercise], results: list[ExerciseResult]) -> None:
+def print_summary(
+    console: Console, exercises: list[Exercise], results: list[ExerciseResult]
+) -> None:
     table = Table(title="All exercises", title_justify="left")
     table.add_column("exercise")
     table.add_column("points", justify="right")
     table.add_column("status")
     for exercise, result in zip(exercises, results):
-        status = "[green]passed[/]" if result.passed else f"[red]failing {sum(not c.passed for c in result.checks)}/{len(result.checks)}[/]"
+        status = (
+            "[green]passed[/]"
+            if result.passed
+            else f"[red]failing {sum(not c.passed for c in result.checks)}/{len(result.checks)}[/]"
+        )
         table.add_row(exercise.name, f"{result.earned}/{result.total}", status)
     console.print(table)
     earned = sum(result.earned for result in results)

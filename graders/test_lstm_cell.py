@@ -31,7 +31,11 @@ def run_cell(impl, state_dict, input, hx, bias=True):
 def cell_gradients(impl, state_dict, input, hx, grad_h, grad_c):
     cell = impl.LSTMCell(input.shape[-1], state_dict["weight_hh"].shape[1]).to(input.dtype)
     cell.load_state_dict(state_dict)
-    leaves = [input.clone().requires_grad_(), hx[0].clone().requires_grad_(), hx[1].clone().requires_grad_()]
+    leaves = [
+        input.clone().requires_grad_(),
+        hx[0].clone().requires_grad_(),
+        hx[1].clone().requires_grad_(),
+    ]
     h, c = cell(leaves[0], (leaves[1], leaves[2]))
     torch.autograd.backward((h, c), (grad_h, grad_c))
     grads = {"input": leaves[0].grad, "h0": leaves[1].grad, "c0": leaves[2].grad}
@@ -109,7 +113,9 @@ def mistaken_step(state_dict: dict, x, hx) -> dict[str, tuple]:
         return sig(o) * h_of(c, c_prev), c
 
     return {
-        "the gates are unpacked in the wrong order (PyTorch's order is i, f, g, o)": step(f, i, g, o),
+        "the gates are unpacked in the wrong order (PyTorch's order is i, f, g, o)": step(
+            f, i, g, o
+        ),
         "the candidate g goes through sigmoid instead of tanh": step(i, f, g, o, g_act=sig),
         "h uses tanh of the OLD cell state; it should be tanh of the new c": step(
             i, f, g, o, h_of=lambda c_new, c_old: tanh(c_old)
@@ -123,8 +129,10 @@ def mistaken_step(state_dict: dict, x, hx) -> dict[str, tuple]:
 
 def random_state(batch: int = BATCH, dtype=torch.float32, seed: int = 1):
     generator = torch.Generator().manual_seed(seed)
+
     def draw(*shape):
         return torch.randn(*shape, generator=generator, dtype=dtype)
+
     return draw(batch, INPUT_SIZE), (draw(batch, HIDDEN_SIZE), draw(batch, HIDDEN_SIZE))
 
 
@@ -159,7 +167,9 @@ def test_h_and_c_match_torch_lstm_cell_with_the_same_weights(learner):
     """One step with a given state matches nn.LSTMCell loaded with the same weights."""
     weights = fresh_weights(2)
     x, hx = random_state(seed=3)
-    got_h, got_c = unpack_state(learner.run(run_cell, weights, x, hx), (BATCH, HIDDEN_SIZE), "the result")
+    got_h, got_c = unpack_state(
+        learner.run(run_cell, weights, x, hx), (BATCH, HIDDEN_SIZE), "the result"
+    )
     expected_h, expected_c = (t.detach() for t in reference_cell(weights)(x, hx))
     mistakes = mistaken_step(weights, x, hx)
     expect_close(got_c, expected_c, "c", against="nn.LSTMCell",
@@ -206,7 +216,11 @@ def test_gradients_match_torch_for_inputs_state_and_every_parameter(learner):
         raise CheckFailed("The gradient probe did not get gradients back from your cell.")
 
     reference = reference_cell(weights, dtype=torch.float64)
-    leaves = [x.clone().requires_grad_(), hx[0].clone().requires_grad_(), hx[1].clone().requires_grad_()]
+    leaves = [
+        x.clone().requires_grad_(),
+        hx[0].clone().requires_grad_(),
+        hx[1].clone().requires_grad_(),
+    ]
     torch.autograd.backward(reference(leaves[0], (leaves[1], leaves[2])), (grad_h, grad_c))
     expected = {"input": leaves[0].grad, "h0": leaves[1].grad, "c0": leaves[2].grad}
     expected.update({name: p.grad for name, p in reference.named_parameters()})
@@ -228,9 +242,13 @@ def test_gradients_agree_with_finite_differences_in_float64(learner):
         x, (h0, c0) = random_state(dtype=torch.float64, seed=seed)
         direction = [t for t in (random_state(dtype=torch.float64, seed=seed + 100)[0], *random_state(dtype=torch.float64, seed=seed + 200)[1])]  # fmt: skip
         output_weights = random_state(dtype=torch.float64, seed=seed + 300)[1]
-        got = learner.run(directional_derivative, weights, [x, h0, c0], direction, output_weights, 1e-6)
+        got = learner.run(
+            directional_derivative, weights, [x, h0, c0], direction, output_weights, 1e-6
+        )
         if not (isinstance(got, (tuple, list)) and len(got) == 3):
-            raise CheckFailed("The finite-difference probe did not get numbers back from your cell.")
+            raise CheckFailed(
+                "The finite-difference probe did not get numbers back from your cell."
+            )
         expect_finite_difference_agrees(*got, step=1e-6, name="(h, c)")
 
 
@@ -310,12 +328,16 @@ def test_learns_to_recall_a_token_seen_30_steps_earlier(learner):
     accuracy = 0.0
     for seed in (0, 1):  # a second, independent run in case the first lands in a rare plateau
         cell_state, head_state, inputs, labels = recall_training_run(seed)
-        got = learner.run(train_recall, cell_state, head_state, inputs, labels, RECALL_LEARNING_RATE)
+        got = learner.run(
+            train_recall, cell_state, head_state, inputs, labels, RECALL_LEARNING_RATE
+        )
         trained_cell, trained_head = expect_pair(got, "the trained weights")
         try:
             accuracy = max(accuracy, recall_accuracy(trained_cell, trained_head, seed=100 + seed))
         except (RuntimeError, KeyError, TypeError) as error:
-            raise CheckFailed(f"The trained weights of your cell do not load into nn.LSTM: {error}") from None
+            raise CheckFailed(
+                f"The trained weights of your cell do not load into nn.LSTM: {error}"
+            ) from None
         if accuracy >= RECALL_ACCURACY:
             return
     raise CheckFailed(

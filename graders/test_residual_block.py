@@ -93,7 +93,9 @@ def reference_parts(state, x, stride, training):
     out, stats = batch_norm(F.conv2d(x, state["conv1.weight"], stride=stride, padding=1),
                             state, "bn1", training)  # fmt: skip
     hidden = torch.relu(out)
-    main, more = batch_norm(F.conv2d(hidden, state["conv2.weight"], padding=1), state, "bn2", training)
+    main, more = batch_norm(
+        F.conv2d(hidden, state["conv2.weight"], padding=1), state, "bn2", training
+    )
     stats.update(more)
     if "shortcut.0.weight" in state:
         projected = F.conv2d(x, state["shortcut.0.weight"], stride=stride)
@@ -114,7 +116,8 @@ def mistaken_outputs(state, x, stride, training) -> dict[str, torch.Tensor]:
     main, skip, _ = reference_parts(state, x, stride, training)
     return {
         "the final ReLU is missing: the output is main(x) + shortcut(x) without ReLU": main + skip,
-        "the skip is added after the ReLU instead of before it: ReLU(main) + x": torch.relu(main) + skip,
+        "the skip is added after the ReLU instead of before it: ReLU(main) + x": torch.relu(main)
+        + skip,
         "the main path gets its own ReLU before the addition: ReLU(ReLU(main) + x)": torch.relu(
             torch.relu(main) + skip
         ),
@@ -144,11 +147,16 @@ def random_weights(in_channels, out_channels, stride, seed, dtype=torch.float32)
 
 
 def random_input(channels, seed, dtype=torch.float32, size=SIZE) -> torch.Tensor:
-    return torch.randn(BATCH, channels, size, size, generator=torch.Generator().manual_seed(seed), dtype=dtype)
+    return torch.randn(
+        BATCH, channels, size, size, generator=torch.Generator().manual_seed(seed), dtype=dtype
+    )
 
 
 def expected_layout(in_channels, out_channels, stride) -> dict:
-    shapes = {name: list(tensor.shape) for name, tensor in random_weights(in_channels, out_channels, stride, 0).items()}
+    shapes = {
+        name: list(tensor.shape)
+        for name, tensor in random_weights(in_channels, out_channels, stride, 0).items()
+    }
     parameters = sum(n for name, shape in shapes.items() if name.endswith(("weight", "bias"))
                      for n in [torch.Size(shape).numel()])  # fmt: skip
     return {"state": shapes, "parameters": parameters}
@@ -197,7 +205,11 @@ def test_layers_and_parameter_count_follow_the_contract(learner):
         call = f"ResidualBlock({in_channels}, {out_channels}, stride={stride})"
         if not isinstance(got, dict) or got.get("state") != expected["state"]:
             shapes = got.get("state") if isinstance(got, dict) else got
-            projection = "a 1x1 conv + BatchNorm projection" if "shortcut.0.weight" in expected["state"] else "nn.Identity()"
+            projection = (
+                "a 1x1 conv + BatchNorm projection"
+                if "shortcut.0.weight" in expected["state"]
+                else "nn.Identity()"
+            )
             raise CheckFailed(
                 f"{call} should have the state_dict entries {expected['state']}, but it has {shapes}. "
                 f"Here the shortcut should be {projection}; convolutions have bias=False."
@@ -235,7 +247,11 @@ def test_gradients_match_the_reference_for_input_and_every_parameter(learner):
         state = random_weights(in_channels, out_channels, stride, seed, dtype=torch.float64)
         x = random_input(in_channels, seed + 1, dtype=torch.float64)
         expected_out, _ = reference_block(state, x, stride, True)
-        grad_out = torch.randn(expected_out.shape, generator=torch.Generator().manual_seed(seed + 2), dtype=torch.float64)
+        grad_out = torch.randn(
+            expected_out.shape,
+            generator=torch.Generator().manual_seed(seed + 2),
+            dtype=torch.float64,
+        )
         got = learner.run(block_gradients, state, x, stride, grad_out)
         if not isinstance(got, dict):
             raise CheckFailed("The gradient probe did not get gradients back from your block.")

@@ -6,6 +6,8 @@ covered by adding its files, with no edit here.
 
 import pytest
 
+from course.graders.engine.paths import EXERCISES_DIR, solution_path
+from course.graders.engine.stubs import pristine_stub
 from tests.kit import (
     EXERCISE_NAMES,
     grade_file,
@@ -14,8 +16,6 @@ from tests.kit import (
     variant_files,
     write_mutant,
 )
-from course.graders.engine.paths import EXERCISES_DIR, solution_path
-from course.graders.engine.stubs import pristine_stub
 
 pytestmark = pytest.mark.slow
 

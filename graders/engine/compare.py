@@ -28,7 +28,9 @@ def expect_pair(got: object, name: str) -> tuple:
         return tuple(got)
     size = f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""
     kind = got.get("__unsupported__", "dict") if isinstance(got, dict) else type(got).__name__
-    raise CheckFailed(f"{name} should be a pair (a tuple of two), but your code returned a {kind}{size}.")
+    raise CheckFailed(
+        f"{name} should be a pair (a tuple of two), but your code returned a {kind}{size}."
+    )
 
 
 def expect_shape(got: object, shape: tuple[int, ...], name: str) -> torch.Tensor:
@@ -102,4 +104,6 @@ def _likely_cause(got, likely_causes, hint, atol, rtol) -> str:
 
 
 def _shape(shape) -> str:
-    return "(" + ", ".join(str(int(size)) for size in shape) + ("," if len(shape) == 1 else "") + ")"
+    return (
+        "(" + ", ".join(str(int(size)) for size in shape) + ("," if len(shape) == 1 else "") + ")"
+    )

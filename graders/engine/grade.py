@@ -5,6 +5,7 @@ learner processes do. Every check a grader file declares is in the result; a che
 result did not come back (a crash, a time-out, a forged report) earned nothing.
 """
 
+import hashlib
 import json
 import os
 import secrets
@@ -18,9 +19,13 @@ from pathlib import Path
 from course.graders.engine.declared import declared_checks
 from course.graders.engine.learner import TORCH_IMPORT_SECONDS
 from course.graders.engine.manifest import Exercise
-from course.graders.engine.paths import grader_path
+from course.graders.engine.paths import GRADERS_DIR, MANIFEST_PATH, grader_path
 
 NOT_REPORTED = "This check's result did not come back from the grader, so it earns nothing."
+TAMPERED = (
+    "The kit's own grader files changed while your code ran ({files}), so no result of this "
+    "run can be trusted and it earns nothing. Reinstall the kit (pip install --force-reinstall)."
+)
 
 
 @dataclass
@@ -72,15 +77,22 @@ def grade_exercises(
     workspace: Path, exercises: list[Exercise], impl: Path | None = None
 ) -> list[ExerciseResult]:
     """Grade `exercises` of `workspace` (or the single file `impl`) in one pytest process."""
-    declared = {exercise.name: declared_checks(grader_path(exercise.name)) for exercise in exercises}
+    workspace, impl = Path(workspace), (Path(impl) if impl else None)
+    declared = {
+        exercise.name: declared_checks(grader_path(exercise.name)) for exercise in exercises
+    }
     time_limit = TORCH_IMPORT_SECONDS + sum(
         (check.timeout or exercise.check_timeout) + exercise.check_timeout
         for exercise in exercises
         for check in declared[exercise.name]
     )
+    fingerprint = grader_fingerprint()
     with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
         report_path = Path(scratch) / "report.json"
-        target = ["--impl", str(impl)] if impl else ["--workspace", str(workspace)]
+        # absolute: the grading process runs in its own scratch folder
+        target = (
+            ["--impl", str(impl.resolve())] if impl else ["--workspace", str(workspace.resolve())]
+        )
         nonce = secrets.token_hex(16)
         returncode, log_tail = _run_pytest(
             [str(grader_path(exercise.name)) for exercise in exercises]
@@ -92,9 +104,27 @@ def grade_exercises(
         )
         reported = _read_report(report_path, nonce)
     fallback = NOT_REPORTED
-    if not reported:
+    after = grader_fingerprint()
+    changed = sorted(
+        name
+        for name in fingerprint.keys() | after.keys()
+        if fingerprint.get(name) != after.get(name)
+    )
+    if changed:
+        reported, fallback = {}, TAMPERED.format(files=", ".join(changed[:3]))
+    elif not reported:
         fallback += f" (the grading process ended with {returncode}.{log_tail})"
     return [_merge(exercise, declared[exercise.name], reported, fallback) for exercise in exercises]
+
+
+def grader_fingerprint() -> dict[str, str]:
+    """A digest of every file the verdicts depend on: grader files, engine, manifest."""
+    files = [MANIFEST_PATH, *sorted(GRADERS_DIR.rglob("*.py")), *sorted(GRADERS_DIR.glob("*.ini"))]
+    return {
+        str(path.relative_to(GRADERS_DIR.parent)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in files
+        if path.is_file()
+    }
 
 
 def _run_pytest(args: list[str], nonce: str, scratch: Path, time_limit: float) -> tuple[int, str]:

@@ -102,6 +102,7 @@ class LearnerProcess:
         try:
             self._expect("torch_ready", time.monotonic() + TORCH_IMPORT_SECONDS)
             import_deadline = time.monotonic() + self.exercise.check_timeout
+            wire.write_message(self._request_fd, {"kind": "import"}, import_deadline)
             reply = self._expect(("ready", "import_failed"), import_deadline)
         except wire.ChannelTimeout:
             self._stop()
@@ -197,7 +198,7 @@ class LearnerProcess:
         return ForbiddenCallUsed(
             f"Your file uses {where}: that is PyTorch's own version of what this exercise "
             "asks you to write, so this check cannot give points for it. Write it yourself "
-            "(you may compare against it under `if __name__ == \"__main__\":`)."
+            '(you may compare against it under `if __name__ == "__main__":`).'
         )
 
     def _timeout_message(self) -> str:

@@ -4,9 +4,10 @@ Points are not here: they live on the checks that earn them (see declared.py).
 """
 
 import difflib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 from course.cli.errors import UserError
 from course.graders.engine.paths import MANIFEST_PATH
@@ -61,6 +62,4 @@ def find_exercise(name: str, exercises: list[Exercise] | None = None) -> Exercis
         return by_name[name]
     close = difflib.get_close_matches(name, by_name, n=1)
     suggestion = f" Did you mean '{close[0]}'?" if close else ""
-    raise UserError(
-        f"unknown exercise '{name}'.{suggestion} Valid names: {', '.join(by_name)}."
-    )
+    raise UserError(f"unknown exercise '{name}'.{suggestion} Valid names: {', '.join(by_name)}.")

@@ -17,6 +17,7 @@ import pytest
 from course.graders.engine.checks import check  # noqa: F401 - re-exported for grader files
 from course.graders.engine.learner import LearnerFailure, LearnerProcess
 from course.graders.engine.manifest import find_exercise
+from course.graders.engine.reaper import become_subreaper, kill_all_descendants
 
 _GRADER_PREFIX = "test_"
 
@@ -35,6 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.course_nonce = _read_nonce(nonce_fd) if nonce_fd is not None else None
     config.course_results = {}
     config.course_learners = {}
+    become_subreaper()
     if config.getoption("impl") is None and config.getoption("workspace") is None:
         return
     for grader_file in _grader_files(config.args):
@@ -48,7 +50,10 @@ def learner_process(request: pytest.FixtureRequest) -> LearnerProcess:
     learners = request.config.course_learners
     exercise_name = Path(request.module.__file__).stem[len(_GRADER_PREFIX) :]
     if exercise_name not in learners:
-        if request.config.getoption("impl") is None and request.config.getoption("workspace") is None:
+        if (
+            request.config.getoption("impl") is None
+            and request.config.getoption("workspace") is None
+        ):
             raise pytest.UsageError("grader files need --impl FILE or --workspace DIR")
         learners[exercise_name] = _start_learner(request.config, exercise_name)
     return learners[exercise_name]
@@ -98,6 +103,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
     for learner_process in config.course_learners.values():
         learner_process.close()
+    kill_all_descendants()  # no learner code is alive while the verdicts are written
     report_path = config.getoption("report")
     if report_path:
         report = {"nonce": config.course_nonce, "exercises": config.course_results}

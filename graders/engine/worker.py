@@ -6,7 +6,8 @@ learner's file, then answers probe requests until its request channel closes. It
 outputs and gradients only; every verdict is decided in the grader process.
 
 Messages it sends, in order:
-  {"kind": "torch_ready"}
+  {"kind": "torch_ready"}, then it waits for one request before importing the learner file
+  (so the grader's own modules are loaded before any learner code runs),
   {"kind": "ready", "forbidden": [...]} or {"kind": "import_failed", "error": {...}}
   then one reply per request: {"kind": "value", "value": ...} or {"kind": "raised", "error": ...},
   each with "pid" and the forbidden calls seen while the probe ran.
@@ -34,6 +35,10 @@ def main(argv: list[str]) -> None:
     torch.set_num_threads(1)
     wire.write_message(reply_fd, {"kind": "torch_ready", "pid": os.getpid()})
     guard = RuntimeGuard(find_exercise(exercise_name).forbidden)
+    try:
+        wire.read_message(request_fd)  # the grader says when: after it has loaded its own code
+    except wire.ChannelClosed:
+        return
     try:
         learner_module = _import_learner_file(Path(impl_path), extra_path)
     except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt too
@@ -98,9 +103,9 @@ def describe_error(error: BaseException, impl_path: str) -> dict:
         for frame in traceback.extract_tb(error.__traceback__)
         if os.path.realpath(frame.filename) == learner_file
     ]
-    if isinstance(error, SyntaxError) and error.filename and error.lineno:
-        if os.path.realpath(error.filename) == learner_file:
-            frames.append([error.lineno, "<module>", (error.text or "").strip()])
+    is_syntax_error = isinstance(error, SyntaxError) and error.filename and error.lineno
+    if is_syntax_error and os.path.realpath(error.filename) == learner_file:
+        frames.append([error.lineno, "<module>", (error.text or "").strip()])
     try:
         message = str(error)
     except BaseException:  # noqa: BLE001 - a learner exception whose __str__ itself fails
