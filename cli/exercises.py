@@ -21,9 +21,9 @@ def list_command(workspace: WorkspaceOption = None) -> None:
     for column in ("#", "exercise", "title", "topic", "points", "status"):
         table.add_column(column, justify="right" if column in ("#", "points") else "left")
     for exercise in load_manifest():
-        total = sum(check.points for check in declared_checks(grader_path(exercise.name)))
         table.add_row(
-            str(exercise.order), exercise.name, exercise.title, exercise.topic, str(total),
+            str(exercise.order), exercise.name, exercise.title, exercise.topic,
+            _points(exercise.name),
             _status(progress.result(exercise.name) if progress else None),
         )  # fmt: skip
     Console().print(table)
@@ -70,6 +70,13 @@ def _progress_if_any(workspace: Path | None) -> Progress | None:
         if workspace is not None:
             raise
         return None
+
+
+def _points(exercise_name: str) -> str:
+    grader = grader_path(exercise_name)
+    if not grader.is_file():
+        return "?"  # an exercise whose grader is missing from this installation
+    return str(sum(check.points for check in declared_checks(grader)))
 
 
 def _status(result: dict | None) -> str:

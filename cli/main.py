@@ -4,6 +4,7 @@ Each command module parses options, calls the engine and prints with rich. Nothi
 imports torch, so `course --help`, `list`, `hint` and `quiz` start fast.
 """
 
+import os
 import sys
 
 import typer
@@ -36,3 +37,12 @@ def run() -> None:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
+    except Exception as error:  # a bug of ours: one line for the user, the traceback on request
+        if os.environ.get("COURSE_DEBUG"):
+            raise
+        print(
+            f"error: the kit failed unexpectedly ({type(error).__name__}: {error}). "
+            "Please report it; COURSE_DEBUG=1 shows the traceback.",
+            file=sys.stderr,
+        )
+        sys.exit(3)

@@ -49,7 +49,7 @@ def block_gradients(impl, state_dict, x, stride, grad_out):
     block.load_state_dict(state_dict)
     block.train()
     leaf = x.clone().requires_grad_()
-    block(leaf).backward(grad_out)
+    block(leaf).backward(grad_out)  # learner side: the worker has warmed this path up
     grads = {"input": leaf.grad}
     grads.update({name: parameter.grad for name, parameter in block.named_parameters()})
     return grads
@@ -259,7 +259,7 @@ def test_gradients_match_the_reference_for_input_and_every_parameter(learner):
         leaves.update({name: value.clone().requires_grad_() for name, value in state.items()
                        if name.endswith(("weight", "bias"))})  # fmt: skip
         out, _ = reference_block({**state, **leaves}, leaves["input"], stride, True)
-        out.backward(grad_out)
+        (out * grad_out).sum().backward()  # = out.backward(grad_out)
         for name, leaf in leaves.items():
             if got.get(name) is None:
                 raise CheckFailed(
@@ -293,7 +293,7 @@ def plain_stack_gradient(states, x, grad_out) -> torch.Tensor:
     for state in states:
         main, _, _ = reference_parts(state, out, 1, False)
         out = torch.relu(main)
-    out.backward(grad_out)
+    (out * grad_out).sum().backward()
     return leaf.grad
 
 
@@ -319,6 +319,6 @@ def test_deep_stack_keeps_the_input_gradient_healthy(learner):
     out = leaf
     for state in states:
         out, _ = reference_block(state, out, 1, False)
-    out.backward(grad_out)
+    (out * grad_out).sum().backward()
     expect_close(grad, leaf.grad, "the gradient at the input of the stack",
                  against="the same stack of reference blocks with your weights", atol=1e-4, rtol=1e-3)  # fmt: skip

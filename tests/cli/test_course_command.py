@@ -1,0 +1,159 @@
+"""The `course` command as learners use it: through typer's runner and as a real process."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from course.cli.main import app
+from course.graders.engine.manifest import load_manifest
+from course.graders.engine.paths import solution_path
+
+COURSE = Path(sys.executable).with_name("course")
+runner = CliRunner()
+
+
+def course(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the installed `course` console script as a learner would."""
+    return subprocess.run(
+        [str(COURSE), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Path:
+    """A fresh workspace made by `course init`."""
+    result = runner.invoke(app, ["init", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "ws"
+
+
+# -- init, list, hint --------------------------------------------------------------------
+def test_init_writes_every_stub_and_never_overwrites_work(workspace):
+    names = [exercise.name for exercise in load_manifest()]
+    assert sorted(p.stem for p in (workspace / "exercises").glob("*.py")) == sorted(names)
+    mine = workspace / "exercises" / "lstm_cell.py"
+    mine.write_text("# my work\n")
+    result = runner.invoke(app, ["init", str(workspace)])
+    assert result.exit_code == 0
+    assert mine.read_text() == "# my work\n"
+    assert "kept your" in result.output
+
+
+def test_list_shows_every_exercise_with_points_and_not_started(workspace):
+    result = runner.invoke(app, ["list", "--workspace", str(workspace)])
+    assert result.exit_code == 0
+    for exercise in load_manifest():
+        assert exercise.name in result.output
+    assert "not started" in result.output
+    assert "?" not in result.output.split("status")[1], "an exercise has no grader"
+
+
+def test_hints_are_revealed_one_at_a_time_and_remembered(workspace):
+    exercise = next(e for e in load_manifest() if e.name == "lstm_cell")
+    first = runner.invoke(app, ["hint", "lstm_cell", "--workspace", str(workspace)])
+    assert f"Hint 1/{len(exercise.hints)}" in first.output
+    assert "Hint 2/" not in first.output
+    second = runner.invoke(app, ["hint", "lstm_cell", "--workspace", str(workspace)])
+    assert f"Hint 2/{len(exercise.hints)}" in second.output
+    for _ in exercise.hints:
+        last = runner.invoke(app, ["hint", "lstm_cell", "--workspace", str(workspace)])
+    assert "That was the last hint." in last.output
+
+
+def test_every_hint_is_written(workspace):
+    for exercise in load_manifest():
+        assert len(exercise.hints) >= 3, exercise.name
+        assert not any("to be written" in hint for hint in exercise.hints), exercise.name
+
+
+# -- bad input: one line on stderr, non-zero exit, no traceback --------------------------
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["grade", "lstm_cel"], "Did you mean 'lstm_cell'?"),
+        (["grade"], "name one exercise"),
+        (["grade", "lstm_cell", "--all"], "name one exercise"),
+        (["hint", "nope"], "Valid names:"),
+        (["grade", "lstm_cell", "--workspace", "/nonexistent"], "not a course workspace"),
+    ],
+)
+def test_bad_input_gets_one_clear_line_and_exit_code_2(tmp_path, args, says):
+    result = course(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_outside_any_workspace_grading_says_how_to_make_one(tmp_path):
+    result = course("grade", "lstm_cell", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "course init" in result.stderr
+
+
+def test_a_deleted_exercise_file_is_reported_not_crashed_on(workspace):
+    (workspace / "exercises" / "lstm_cell.py").unlink()
+    result = course("grade", "lstm_cell", cwd=workspace)
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr and "course init" in result.stderr
+
+
+def test_help_lists_the_commands(tmp_path):
+    result = course("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("grade", "watch", "list", "hint", "init", "quiz"):
+        assert command in result.stdout
+
+
+# -- grading through the real command ----------------------------------------------------
+@pytest.mark.slow
+def test_grading_the_untouched_stub_gives_zero_and_exit_code_1(workspace):
+    result = course("grade", "lstm_cell", "--json", cwd=workspace / "exercises")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert report["earned"] == 0 and report["total"] == 22
+    assert all("Not implemented yet" in check["message"] for check in report["checks"])
+
+
+@pytest.mark.slow
+def test_grading_a_finished_exercise_gives_full_marks_exit_0_and_updates_the_list(workspace):
+    shutil.copy(solution_path("lstm_cell"), workspace / "exercises" / "lstm_cell.py")
+    result = course("grade", "lstm_cell", cwd=workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "lstm_cell: 22/22 points" in result.stdout
+    assert "passed" in course("list", cwd=workspace).stdout
+
+
+@pytest.mark.slow
+def test_watch_regrades_when_the_file_is_saved(workspace):
+    target = workspace / "exercises" / "lstm_cell.py"
+    watcher = subprocess.Popen(
+        [str(COURSE), "watch", "lstm_cell"], cwd=workspace, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    try:
+        seen = read_until(watcher, "lstm_cell: 0/22 points")
+        shutil.copy(solution_path("lstm_cell"), target)
+        seen += read_until(watcher, "lstm_cell: 22/22 points")
+        assert "changed" in seen
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=10)
+
+
+def read_until(process: subprocess.Popen, text: str, seconds: float = 90) -> str:
+    deadline, seen = time.monotonic() + seconds, ""
+    while text not in seen:
+        assert time.monotonic() < deadline, f"never printed {text!r}:\n{seen}"
+        line = process.stdout.readline()
+        assert line, f"exited before printing {text!r}:\n{seen}"
+        seen += line
+    return seen
