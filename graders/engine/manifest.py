@@ -35,23 +35,50 @@ class Exercise:
     """Seconds each check may spend waiting for learner code, unless the check says more."""
 
 
+REQUIRED = ("name", "title", "topic", "order", "notes_section", "hints")
+
+
 def load_manifest(path: Path = MANIFEST_PATH) -> list[Exercise]:
-    """All exercises in course order."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    """All exercises in course order; a malformed manifest is a UserError naming the entry."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise UserError(f"cannot read the exercise manifest {path}: {error}") from None
     exercises = [
-        Exercise(
-            name=entry["name"],
-            title=entry["title"],
-            topic=entry["topic"],
+        _exercise(entry, number, data, path)
+        for number, entry in enumerate(data.get("exercise", []), 1)
+    ]
+    for field in ("name", "order"):
+        values = [getattr(exercise, field) for exercise in exercises]
+        duplicates = sorted({str(value) for value in values if values.count(value) > 1})
+        if duplicates:
+            raise UserError(f"{path}: two exercises share the {field} {', '.join(duplicates)}")
+    return sorted(exercises, key=lambda exercise: exercise.order)
+
+
+def _exercise(entry: dict, number: int, data: dict, path: Path) -> Exercise:
+    where = f"{path}: exercise #{number} ({entry.get('name', 'no name')})"
+    missing = [key for key in REQUIRED if key not in entry]
+    if missing:
+        raise UserError(f"{where} lacks {', '.join(missing)}")
+    hints, forbidden = entry["hints"], entry.get("forbidden", [])
+    if not (isinstance(hints, list) and hints and all(isinstance(h, str) and h for h in hints)):
+        raise UserError(f"{where}: hints must be a non-empty list of texts")
+    if not (isinstance(forbidden, list) and all(isinstance(f, str) for f in forbidden)):
+        raise UserError(f"{where}: forbidden must be a list of dotted names")
+    try:
+        return Exercise(
+            name=str(entry["name"]),
+            title=str(entry["title"]),
+            topic=str(entry["topic"]),
             order=int(entry["order"]),
-            notes_section=entry["notes_section"],
-            hints=tuple(entry.get("hints", ())),
-            forbidden=tuple(entry.get("forbidden", ())),
+            notes_section=str(entry["notes_section"]),
+            hints=tuple(hints),
+            forbidden=tuple(forbidden),
             check_timeout=float(entry.get("check_timeout", data.get("check_timeout", 10))),
         )
-        for entry in data["exercise"]
-    ]
-    return sorted(exercises, key=lambda exercise: exercise.order)
+    except (TypeError, ValueError) as error:
+        raise UserError(f"{where}: {error}") from None
 
 
 def find_exercise(name: str, exercises: list[Exercise] | None = None) -> Exercise:
