@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from course.cli import exercises, grading, quiz
+from course.cli import exercises, grading, quiz, release
 from course.cli.errors import UserError
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.command("list")(exercises.list_command)
 app.command("hint")(exercises.hint_command)
 app.command("init")(exercises.init_command)
 app.command("quiz")(quiz.quiz_command)
+app.command("release")(release.release_command)
 
 
 def run() -> None:

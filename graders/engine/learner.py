@@ -246,7 +246,8 @@ def raised_failure(error: dict, file_name: str) -> LearnerFailure:
     )
     if error["type"] == "NotImplementedError":
         location = f" ({file_name}, line {error['frames'][-1][0]})" if error["frames"] else ""
-        return NotImplementedYet(f"Not implemented yet: {error['message']}{location}.")
+        what = f" {error['message']}" if error["message"].strip() else ""
+        return NotImplementedYet(f"Not implemented yet:{what}{location}.")
     hint = ""
     if error["type"] in ("SystemExit", "KeyboardInterrupt"):
         hint = " Your code must return a result, not end the program."

@@ -1,0 +1,98 @@
+"""What a released notebook's test cells call: grade the answer cell as `course grade` does.
+
+A test cell runs in the student's kernel, which the student controls, so nothing here
+decides a score: when nbgrader autogrades, notebook_verdicts.py decides every test cell
+from the engine, outside the kernel. Here the student gets the same verdicts before
+submitting. The answer cell's code is graded as a file, in a fresh `python -I` process
+running grade_exercises (pytest graders, learner code in its own process), so the state of
+the kernel (objects, patched modules) does not enter the verdict.
+
+Run as `python -I -m course.graders.engine.notebook_checks EXERCISE FILE`: prints the
+exercise's result as JSON.
+"""
+
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ANSWER_HEADER = "# Answer cell of {name}: the checks below grade this cell's code as one file."
+
+_verdicts_by_source: dict[str, dict[str, dict]] = {}
+"""Every check's verdict of each answer source graded in this kernel, by digest."""
+
+
+def answer_header(exercise_name: str) -> str:
+    """The first line of an exercise's answer cell, which marks it as that answer."""
+    return ANSWER_HEADER.format(name=exercise_name)
+
+
+def is_answer_source(source: str, exercise_name: str) -> bool:
+    """Whether a cell's source is the answer cell of `exercise_name`."""
+    return source.lstrip().startswith(answer_header(exercise_name))
+
+
+def expect_check_passes(exercise_name: str, check_name: str) -> None:
+    """Raise AssertionError with the grader's message unless the check passes."""
+    verdict = _verdicts(exercise_name, _latest_answer_source(exercise_name)).get(check_name)
+    if verdict is None:
+        raise AssertionError(f"The grader did not report {check_name}, so it earns nothing.")
+    if not verdict["passed"]:
+        raise AssertionError(verdict["message"])
+    print(f"✓ {verdict['description']} ({verdict['points']}/{verdict['points']} points)")
+
+
+def _latest_answer_source(exercise_name: str) -> str:
+    """The answer cell's source as last run in this kernel."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    history = shell.history_manager.input_hist_raw if shell is not None else []
+    for source in reversed(history):
+        if is_answer_source(source, exercise_name):
+            return source
+    raise AssertionError(
+        f"Run the answer cell of {exercise_name} first: the cell that starts with "
+        f"'{answer_header(exercise_name)}' (keep that line first)."
+    )
+
+
+def _verdicts(exercise_name: str, source: str) -> dict[str, dict]:
+    digest = hashlib.sha256(f"{exercise_name}\0{source}".encode()).hexdigest()
+    if digest not in _verdicts_by_source:
+        with tempfile.TemporaryDirectory(prefix="course-notebook-") as folder:
+            impl = Path(folder) / f"{exercise_name}.py"
+            impl.write_text(source, encoding="utf-8")
+            completed = subprocess.run(
+                [sys.executable, "-I", "-m", "course.graders.engine.notebook_checks", exercise_name]
+                + [str(impl)],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+            )
+        try:
+            result = json.loads(completed.stdout)
+        except ValueError:
+            raise AssertionError(
+                f"The grader could not run (exit code {completed.returncode}): "
+                f"{completed.stderr.strip()[-1000:]}"
+            ) from None
+        _verdicts_by_source[digest] = {check["name"]: check for check in result["checks"]}
+    return _verdicts_by_source[digest]
+
+
+def main(argv: list[str]) -> None:
+    """Grade FILE as the implementation of EXERCISE and print the result as JSON."""
+    from course.graders.engine.grade import grade_exercises
+    from course.graders.engine.manifest import find_exercise
+
+    exercise_name, impl = argv
+    impl_path = Path(impl)
+    result = grade_exercises(impl_path.parent, [find_exercise(exercise_name)], impl=impl_path)[0]
+    print(json.dumps(result.to_json()))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
