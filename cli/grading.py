@@ -94,7 +94,7 @@ def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -
     table.add_column("check", ratio=1)
     for check in result.checks:
         mark = "[green]✓[/]" if check.passed else "[red]✗[/]"
-        text = check.description
+        text = _escape(check.description)
         if not check.passed:
             text += f"\n[red]{_escape(check.message)}[/]"
         table.add_row(mark, f"{check.earned}/{check.points}", text)
