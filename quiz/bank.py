@@ -8,10 +8,11 @@ with one line naming the file and the question.
 
 import random
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from course.cli.errors import UserError
 from course.quiz.generators import GENERATORS
@@ -272,4 +273,3 @@ def load_bank(bank_dir: Path = BANK_DIR) -> Bank:
                 first_seen[entry.id] = path
                 into.append(entry)
     return Bank(topics, tuple(questions), tuple(templates))
-

@@ -3,7 +3,7 @@
 Each generator draws layer sizes from a random generator and returns a `FormulaProblem`:
 the question, the exact answer, a worked explanation and the sizes it drew. The sizes are
 kept so that the tests can build the same layer in PyTorch and compare. The bank's
-bank/formulas.toml names a generator for each template; the scheduler tracks the template.
+bank/10_formulas.toml names a generator for each template; the scheduler tracks the template.
 """
 
 import random
@@ -248,4 +248,4 @@ GENERATORS: Mapping[str, Callable[[random.Random], FormulaProblem]] = {
         stacked_3x3_saving,
     )
 }
-"""Every generator, by the name bank/formulas.toml uses."""
+"""Every generator, by the name bank/10_formulas.toml uses."""

@@ -1,0 +1,41 @@
+"""Which entries a session asks: a mixed sample, or what FSRS says is due (plus extras)."""
+
+import random
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from course.quiz.bank import BankEntry
+from course.quiz.schedule import Memory
+
+DEFAULT_COUNT = 10
+
+
+def mixed(entries: Sequence[BankEntry], count: int, rng: random.Random) -> list[BankEntry]:
+    """`count` entries drawn at random across the given ones, in random order."""
+    return rng.sample(list(entries), min(count, len(entries)))
+
+
+def due(
+    entries: Sequence[BankEntry], memories: Mapping[str, Memory], now: datetime
+) -> list[BankEntry]:
+    """The entries reviewed before and due again by `now`, most overdue first."""
+    due_entries = [e for e in entries if e.id in memories and memories[e.id].is_due(now)]
+    return sorted(due_entries, key=lambda entry: memories[entry.id].due)
+
+
+def for_review(
+    entries: Sequence[BankEntry],
+    memories: Mapping[str, Memory],
+    now: datetime,
+    extra: int,
+    rng: random.Random,
+) -> list[BankEntry]:
+    """Everything due, then `extra` more: never-seen entries first, then those due soonest."""
+    chosen = due(entries, memories, now)
+    unseen = [entry for entry in entries if entry.id not in memories]
+    rng.shuffle(unseen)
+    not_yet_due = sorted(
+        (entry for entry in entries if entry.id in memories and entry not in chosen),
+        key=lambda entry: memories[entry.id].due,
+    )
+    return chosen + (unseen + not_yet_due)[:extra]

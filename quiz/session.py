@@ -1,0 +1,107 @@
+"""One quiz session: ask each entry, score it, show feedback, log it at once.
+
+Every answer is committed to the history before the next question is shown, so a crash
+or Ctrl-C loses nothing already answered. The end of input or Ctrl-C ends the session
+with the answers given so far.
+"""
+
+import random
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from rich.console import Console
+from rich.markup import escape
+
+from course.quiz.bank import BankEntry, FormulaTemplate
+from course.quiz.feedback import show_model_answer, show_question, show_verdict
+from course.quiz.history import History, Review
+from course.quiz.prompts import Prompter, SessionEnded
+from course.quiz.questions import (
+    MultipleChoice,
+    Numeric,
+    Open,
+    Question,
+    ShortText,
+    SingleChoice,
+    Verdict,
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One question asked and how it went."""
+
+    question: Question
+    verdict: Verdict
+
+
+@dataclass
+class SessionResult:
+    """What a session asked and how it ended."""
+
+    session: str
+    """The id logged with each review."""
+    planned: int
+    """How many questions were selected."""
+    answers: list[Answer] = field(default_factory=list)
+    ended_early: bool = False
+    """True when EOF or Ctrl-C stopped it before the last question."""
+
+
+def _ask(question: Question, prompter: Prompter, console: Console) -> Verdict:
+    if isinstance(question, SingleChoice):
+        return question.score(prompter.choose(question.choices))
+    if isinstance(question, MultipleChoice):
+        return question.score(prompter.choose_many(question.choices))
+    if isinstance(question, Numeric):
+        return question.score(prompter.number(question.unit))
+    if isinstance(question, ShortText):
+        return question.score(prompter.text("Your answer"))
+    if isinstance(question, Open):
+        prompter.text("Your answer (one line; Enter to skip)")
+        show_model_answer(console, question)
+        return question.score(prompter.grade())
+    raise TypeError(f"no way to ask a {type(question).__name__}")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def run_session(
+    entries: Sequence[BankEntry],
+    prompter: Prompter,
+    history: History,
+    console: Console,
+    rng: random.Random,
+    clock: Callable[[], datetime] = _now,
+) -> SessionResult:
+    """Ask `entries` in order; formula templates get fresh numbers from `rng`."""
+    result = SessionResult(session=uuid.uuid4().hex, planned=len(entries))
+    for number, entry in enumerate(entries, start=1):
+        question = entry.instantiate(rng) if isinstance(entry, FormulaTemplate) else entry
+        show_question(console, question, number, len(entries))
+        try:
+            verdict = _ask(question, prompter, console)
+        except SessionEnded:
+            result.ended_early = True
+            answered = len(result.answers)
+            console.print(
+                f"[yellow]Session ended early; the {answered} answer(s) given are kept.[/]"
+            )
+            break
+        warning_before = history.warning
+        history.record(
+            Review(
+                entry_id=question.id, topic=question.topic, kind=question.kind,
+                grade=int(verdict.grade), correct=verdict.correct, reviewed_at=clock(),
+                session=result.session,
+            )
+        )  # fmt: skip
+        if history.warning != warning_before:
+            console.print(f"[yellow]{escape(history.warning)}[/]", soft_wrap=True)
+        result.answers.append(Answer(question, verdict))
+        show_verdict(console, question, verdict)
+    return result
