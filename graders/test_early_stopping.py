@@ -1,0 +1,275 @@
+"""Grader for exercises/early_stopping.py: EarlyStopping (course notes §7).
+
+Probes (the plain functions whose first argument is `impl`) run in the learner process and
+return what the learner's class said and held after each call; the expected behaviour is
+computed here by `expected_trace`, which is the contract of the stub's docstring.
+"""
+
+import math
+
+import torch
+from torch import nn
+
+from course.graders.engine.checks import check
+from course.graders.engine.compare import CheckFailed, expect_close, expect_pair
+
+
+# -- probes: run in the learner process, sent as source: they use only their arguments ----
+def trace(impl, values, kwargs):
+    stopper = impl.EarlyStopping(**kwargs)
+    rows = []
+    for value in values:
+        said = stopper.step(value)
+        rows.append([bool(said) if isinstance(said, bool) else repr(said), float(stopper.best),
+                     int(stopper.best_epoch), int(stopper.num_bad_epochs), bool(stopper.should_stop)])  # fmt: skip
+    return rows
+
+
+def rejects(impl, kwargs):
+    try:
+        impl.EarlyStopping(**kwargs)
+    except NotImplementedError:
+        raise
+    except ValueError:
+        return "ValueError"
+    except Exception as error:  # noqa: BLE001 - any other exception is the wrong answer
+        return type(error).__name__
+    return "accepted"
+
+
+def copy_then_train_on(impl, restore_best_weights):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2))
+    model.train()
+    model(torch.randn(8, 3))  # running statistics away from their initial values
+    best = {name: tensor.clone() for name, tensor in model.state_dict().items()}
+    stopper = impl.EarlyStopping(patience=3, restore_best_weights=restore_best_weights)
+    stopper.step(1.0, model)
+    with torch.no_grad():  # training after the best epoch changes the live tensors in place
+        for tensor in model.state_dict().values():
+            tensor.add_(1)
+    stopper.step(2.0, model)
+    later = {name: tensor.clone() for name, tensor in model.state_dict().items()}
+    stopper.restore(model)
+    return best, later, {name: tensor.clone() for name, tensor in model.state_dict().items()}
+
+
+def train_with_early_stopping(impl, inputs, targets, val_inputs, val_targets, patience, epochs, lr):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(inputs.shape[1], 64), nn.Tanh(), nn.Linear(64, 1))
+    stopper = impl.EarlyStopping(patience=patience)
+    history = []
+    for _ in range(epochs):
+        loss = ((model(inputs) - targets) ** 2).mean()
+        grads = torch.autograd.grad(loss, list(model.parameters()))
+        with torch.no_grad():
+            for parameter, grad in zip(model.parameters(), grads):
+                parameter -= lr * grad
+            history.append(float(((model(val_inputs) - val_targets) ** 2).mean()))
+        if stopper.step(history[-1], model):
+            break
+    stopper.restore(model)
+    return history, model.state_dict()
+
+
+# -- the contract, computed here -------------------------------------------------------
+def expected_trace(values, patience=5, min_delta=0.0, mode="min"):
+    """[said, best, best_epoch, num_bad_epochs, should_stop] after each step, per the contract."""
+    best, best_epoch, bad, rows = (math.inf if mode == "min" else -math.inf), -1, 0, []
+    for epoch, value in enumerate(values):
+        better = value < best - min_delta if mode == "min" else value > best + min_delta
+        if better:  # False for NaN
+            best, best_epoch, bad, stop = value, epoch, 0, False
+        else:
+            bad += 1
+            stop = bad >= patience
+        rows.append([stop, best, best_epoch, bad, stop])
+    return rows
+
+
+FIELDS = ("step's return value", "best", "best_epoch", "num_bad_epochs", "should_stop")
+
+
+def expect_trace(learner, values, **kwargs):
+    got = learner.run(trace, values, kwargs)
+    expected = expected_trace(values, **kwargs)
+    setting = ", ".join(f"{key}={value!r}" for key, value in kwargs.items()) or "defaults"
+    if not isinstance(got, list) or len(got) != len(expected):
+        raise CheckFailed("The probe could not read your stopper's answers after each step.")
+    for epoch, (got_row, expected_row) in enumerate(zip(got, expected)):
+        for field, got_value, expected_value in zip(FIELDS, got_row, expected_row):
+            same = got_value == expected_value or (
+                isinstance(got_value, float)
+                and math.isnan(got_value)
+                and math.isnan(expected_value)
+            )
+            if not same:
+                raise CheckFailed(
+                    f"EarlyStopping({setting}) fed the values {values}: after step {epoch} "
+                    f"(value {values[epoch]}), {field} should be {expected_value!r}, but it is "
+                    f"{got_value!r}. {_likely_cause(field, kwargs)}"
+                )
+
+
+def _likely_cause(field: str, kwargs: dict) -> str:
+    causes = {
+        "step's return value": "Stop once num_bad_epochs >= patience, and never on an improving epoch; "
+        "step must return a bool.",
+        "should_stop": "should_stop must hold what the last step returned.",
+        "best": "An epoch improves only when value < best - min_delta (mode 'min') or "
+        "value > best + min_delta (mode 'max'); a tie or NaN is not an improvement.",
+        "best_epoch": "best_epoch is the 0-based index of the step call that set best.",
+        "num_bad_epochs": "Count the epochs in a row without improvement, and reset to 0 on an improvement.",
+    }
+    return "Likely cause: " + causes[field]
+
+
+# -- checks ----------------------------------------------------------------------------
+LOSS_CURVE = [1.0, 0.8, 0.7, 0.72, 0.71, 0.69, 0.75, 0.8, 0.9, 0.95, 1.0]
+
+
+@check(points=3)
+def test_stops_after_patience_epochs_without_improvement_on_a_loss_curve(learner):
+    """On a loss curve (mode "min"), step returns True exactly when `patience` epochs in a row did not improve."""
+    expect_trace(learner, LOSS_CURVE, patience=3)
+    expect_trace(learner, LOSS_CURVE)  # patience 5 by default: never stops here
+    expect_trace(learner, [0.5, 0.4, 0.3, 0.2], patience=1)  # always improving: never stops
+
+
+@check(points=2)
+def test_mode_max_follows_an_accuracy_curve(learner):
+    """In mode "max" a higher value improves; it stops after `patience` epochs without a new maximum."""
+    expect_trace(learner, [0.5, 0.6, 0.58, 0.61, 0.6, 0.59, 0.55], patience=3, mode="max")
+
+
+@check(points=2)
+def test_min_delta_demands_a_real_improvement(learner):
+    """With min_delta, a value counts as better only when it beats the best by more than min_delta."""
+    # no value sits exactly on best -/+ min_delta, where rounding would decide
+    expect_trace(learner, [1.0, 0.96, 0.9, 0.88, 0.8, 0.79, 0.78], patience=2, min_delta=0.05)
+    expect_trace(learner, [0.5, 0.52, 0.6, 0.61, 0.7], patience=2, min_delta=0.05, mode="max")
+
+
+@check(points=2)
+def test_a_tie_with_the_best_is_not_an_improvement(learner):
+    """A value equal to the best counts as a bad epoch (ties do not reset the patience)."""
+    expect_trace(learner, [1.0, 0.5, 0.5, 0.5], patience=2)
+    expect_trace(learner, [0.9, 0.9, 0.9], patience=2, mode="max")
+
+
+@check(points=2)
+def test_patience_zero_stops_at_the_first_epoch_that_does_not_improve(learner):
+    """patience=0 stops at the first non-improving epoch, never at an improving one."""
+    expect_trace(learner, [3.0, 2.0, 1.0, 1.5], patience=0)
+
+
+@check(points=2)
+def test_nan_never_counts_as_an_improvement(learner):
+    """A NaN validation value is a bad epoch, at the start as later, and never becomes the best."""
+    expect_trace(learner, [float("nan"), 1.0, float("nan"), float("nan")], patience=2)
+    expect_trace(learner, [0.2, float("nan"), 0.3], patience=3, mode="max")
+
+
+@check(points=1)
+def test_invalid_mode_or_negative_patience_raise_value_error(learner):
+    """EarlyStopping(mode="avg") and EarlyStopping(patience=-1) raise ValueError."""
+    for kwargs in ({"mode": "avg"}, {"patience": -1}):
+        got = learner.run(rejects, kwargs)
+        if got != "ValueError":
+            said = "accepted it" if got == "accepted" else f"raised {got}"
+            raise CheckFailed(
+                f"EarlyStopping({kwargs}) should raise ValueError, but your class {said}."
+            )
+
+
+@check(points=3)
+def test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors(learner):
+    """Weights (and BatchNorm buffers) changed in place after the best epoch do not leak into what restore loads."""
+    got = learner.run(copy_then_train_on, True)
+    if not (isinstance(got, (list, tuple)) and len(got) == 3):
+        raise CheckFailed("The probe could not get the weights back from your stopper.")
+    best, later, restored = got
+    for name, expected in best.items():
+        if name.endswith("num_batches_tracked"):
+            continue
+        value = restored.get(name) if isinstance(restored, dict) else None
+        if (
+            isinstance(value, torch.Tensor)
+            and later.get(name) is not None
+            and torch.equal(value, later[name])
+        ):
+            raise CheckFailed(
+                f"After restore, `{name}` holds the weights of the LAST epoch, not of the best one. "
+                "Likely cause: step kept a reference to the live tensors (model.state_dict() "
+                "without copying); store copy.deepcopy(model.state_dict()) or clone each tensor."
+            )
+        expect_close(value, expected, name, against="the weights at the best epoch",
+                     hint="restore must load the state_dict stored at the best epoch")  # fmt: skip
+
+
+@check(points=1)
+def test_without_restore_best_weights_the_model_is_left_alone(learner):
+    """With restore_best_weights=False, nothing is stored and restore leaves the model as it is."""
+    got = learner.run(copy_then_train_on, False)
+    if not (isinstance(got, (list, tuple)) and len(got) == 3):
+        raise CheckFailed("The probe could not get the weights back from your stopper.")
+    _, later, restored = got
+    for name, expected in later.items():
+        value = restored.get(name) if isinstance(restored, dict) else None
+        expect_close(value, expected, name, against="the model's weights before restore",
+                     hint="with restore_best_weights=False, restore must not change the model")  # fmt: skip
+
+
+# -- use: an overfitting regression stops early and keeps its best validation weights -----
+PATIENCE, MAX_EPOCHS, LEARNING_RATE = 5, 150, 0.05
+
+
+def overfitting_data(seed: int = 0):
+    """20 noisy training points in 30 dimensions: the validation loss bottoms out, then rises."""
+    generator = torch.Generator().manual_seed(seed)
+    weights = torch.randn(30, 1, generator=generator)
+
+    def sample(count):
+        inputs = torch.randn(count, 30, generator=generator)
+        return inputs, inputs @ weights * 0.3 + torch.randn(count, 1, generator=generator)
+
+    return (*sample(20), *sample(200))
+
+
+def validation_loss(state: dict, val_inputs, val_targets) -> float:
+    model = nn.Sequential(nn.Linear(val_inputs.shape[1], 64), nn.Tanh(), nn.Linear(64, 1))
+    model.load_state_dict(state)
+    with torch.no_grad():
+        return float(((model(val_inputs) - val_targets) ** 2).mean())
+
+
+@check(points=4)
+def test_a_training_loop_stops_early_and_keeps_the_best_validation_weights(learner):
+    """A loop that overfits stops `patience` epochs after its best validation loss and ends with the best weights."""
+    inputs, targets, val_inputs, val_targets = overfitting_data()
+    got = learner.run(train_with_early_stopping, inputs, targets, val_inputs, val_targets,
+                      PATIENCE, MAX_EPOCHS, LEARNING_RATE)  # fmt: skip
+    history, state = expect_pair(got, "the training loop's result")
+    if not (isinstance(history, list) and history and isinstance(state, dict)):
+        raise CheckFailed("The training loop did not return a loss history and weights.")
+    best_epoch = min(range(len(history)), key=lambda epoch: history[epoch])
+    expected_epochs = min(best_epoch + PATIENCE + 1, MAX_EPOCHS)
+    if len(history) != expected_epochs:
+        raise CheckFailed(
+            f"The validation loss was lowest at epoch {best_epoch} (0-based), so with patience "
+            f"{PATIENCE} training should stop after epoch {expected_epochs - 1} "
+            f"({expected_epochs} epochs), but it ran {len(history)} epochs."
+        )
+    try:
+        final = validation_loss(state, val_inputs, val_targets)
+    except (RuntimeError, KeyError, TypeError) as error:
+        raise CheckFailed(
+            f"The weights after restore do not load into the model: {error}"
+        ) from None
+    if not math.isclose(final, history[best_epoch], rel_tol=1e-4, abs_tol=1e-6):
+        raise CheckFailed(
+            f"After restore, the model's validation loss is {final:.5f} (computed here from its "
+            f"weights), but the best epoch had {history[best_epoch]:.5f} and the last "
+            f"{history[-1]:.5f}. Likely cause: restore did not load the best epoch's weights, "
+            "or they were stored by reference and changed by later training."
+        )
