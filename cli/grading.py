@@ -26,13 +26,19 @@ def grade_command(
         bool, typer.Option("--json", help="Print machine-readable results.")
     ] = False,
     workspace: WorkspaceOption = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Dataset folder for checks that grade a trained model (as `course train --data`)."
+        ),
+    ] = None,
 ) -> None:
     """Grade an exercise (or --all) and show every check with its points."""
     if (name is None) == (not all_exercises):
         raise UserError("name one exercise to grade, or pass --all (see `course list`).")
     exercises = load_manifest() if all_exercises else [find_exercise(name)]
     root = find_workspace(explicit=workspace)
-    results = grade_and_record(root, exercises)
+    results = grade_and_record(root, exercises, data)
     if as_json:
         payload = [result.to_json() for result in results]
         print(json.dumps(payload if all_exercises else payload[0], indent=2))
@@ -66,7 +72,9 @@ def watch_command(
         pass
 
 
-def grade_and_record(root: Path, exercises: list[Exercise]) -> list[ExerciseResult]:
+def grade_and_record(
+    root: Path, exercises: list[Exercise], data: Path | None = None
+) -> list[ExerciseResult]:
     """Grade in a child process and remember each exercise's latest result."""
     for exercise in exercises:
         if not exercise_file(root, exercise).is_file():
@@ -74,7 +82,7 @@ def grade_and_record(root: Path, exercises: list[Exercise]) -> list[ExerciseResu
                 f"{exercise_file(root, exercise)} does not exist: run `course init {root}` "
                 "to restore missing stubs (existing files are kept)."
             )
-    results = grade_exercises(root, exercises)
+    results = grade_exercises(root, exercises, data=data)
     progress = Progress(root)
     for result in results:
         progress.record_result(result.exercise, result.earned, result.total, result.passed)

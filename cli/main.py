@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from course.cli import exercises, grading, quiz, release
+from course.cli import exercises, grading, quiz, release, train
 from course.cli.errors import UserError
 
 app = typer.Typer(
@@ -26,6 +26,7 @@ app.command("hint")(exercises.hint_command)
 app.command("init")(exercises.init_command)
 app.command("quiz")(quiz.quiz_command)
 app.command("release")(release.release_command)
+app.command("train")(train.train_command)
 
 
 def run() -> None:

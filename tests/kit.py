@@ -7,22 +7,53 @@ A mutant is a tiny file in tests/mutants/<exercise>/ named for one learner mista
 Each REPLACE key must occur exactly once in the solution, so a mutant cannot silently
 stop mutating when the solution is edited. A variant (tests/variants/<exercise>/) is a
 whole, correct implementation written differently, which must earn full marks.
+
+An exercise that imports sibling exercises (`from residual_block import ResidualBlock`) is
+graded beside the reference versions of those siblings; one whose grader evaluates a trained
+model (TRAINED_RUNS) is graded with a run of its reference on a small synthetic dataset.
 """
 
 import ast
+import shutil
+import tempfile
 from pathlib import Path
 
 from course.graders.engine.grade import ExerciseResult, grade_exercises
 from course.graders.engine.manifest import find_exercise, load_manifest
 from course.graders.engine.paths import solution_path
+from tests.synthetic_cifar import synthetic_cifar_run
 
 TESTS_DIR = Path(__file__).parent
 EXERCISE_NAMES = [exercise.name for exercise in load_manifest()]
+TRAINED_RUNS = {"cifar_challenge": synthetic_cifar_run}
+"""Exercise -> function giving (dataset folder, run folder of its reference), made once."""
 
 
 def grade_file(exercise_name: str, impl: Path) -> ExerciseResult:
     """Grade one implementation file with the exercise's grader, as `course grade` does."""
-    return grade_exercises(Path(impl).parent, [find_exercise(exercise_name)], impl=Path(impl))[0]
+    impl, exercise = Path(impl), find_exercise(exercise_name)
+    siblings = sibling_solutions(exercise_name)
+    if not siblings and exercise_name not in TRAINED_RUNS:
+        return grade_exercises(impl.parent, [exercise], impl=impl)[0]
+    with tempfile.TemporaryDirectory(prefix=f"course-{exercise_name}-") as scratch:
+        folder = Path(scratch)
+        shutil.copy(impl, folder / f"{exercise_name}.py")
+        for sibling in siblings:
+            shutil.copy(sibling, folder / sibling.name)
+        data = None
+        if exercise_name in TRAINED_RUNS:
+            data, run = TRAINED_RUNS[exercise_name]()
+            shutil.copytree(run, folder / "runs" / exercise_name)
+        staged = folder / f"{exercise_name}.py"
+        return grade_exercises(folder, [exercise], impl=staged, data=data)[0]
+
+
+def sibling_solutions(exercise_name: str) -> list[Path]:
+    """The reference files of the other exercises that this exercise's solution imports."""
+    tree = ast.parse(solution_path(exercise_name).read_text(encoding="utf-8"))
+    imported = {node.module for node in tree.body if isinstance(node, ast.ImportFrom)}
+    imported |= {a.name for node in tree.body if isinstance(node, ast.Import) for a in node.names}
+    return [solution_path(name) for name in EXERCISE_NAMES if name in imported]
 
 
 def mutant_files(exercise_name: str) -> list[Path]:

@@ -74,9 +74,12 @@ class ExerciseResult:
 
 
 def grade_exercises(
-    workspace: Path, exercises: list[Exercise], impl: Path | None = None
+    workspace: Path, exercises: list[Exercise], impl: Path | None = None, data: Path | None = None
 ) -> list[ExerciseResult]:
-    """Grade `exercises` of `workspace` (or the single file `impl`) in one pytest process."""
+    """Grade `exercises` of `workspace` (or the single file `impl`) in one pytest process.
+
+    `data`: the dataset folder for checks that evaluate a trained model (`--data` of the CLI).
+    """
     workspace, impl = Path(workspace), (Path(impl) if impl else None)
     declared = {
         exercise.name: declared_checks(grader_path(exercise.name)) for exercise in exercises
@@ -93,6 +96,8 @@ def grade_exercises(
         target = (
             ["--impl", str(impl.resolve())] if impl else ["--workspace", str(workspace.resolve())]
         )
+        if data is not None:
+            target += ["--data", str(Path(data).expanduser().resolve())]
         nonce = secrets.token_hex(16)
         returncode, log_tail = _run_pytest(
             [str(grader_path(exercise.name)) for exercise in exercises]

@@ -1,7 +1,8 @@
 """pytest hooks for grader files, in lifecycle order.
 
 Options: `--impl PATH` grades one implementation file with the given grader files;
-`--workspace DIR` grades DIR/exercises/<name>.py with graders/test_<name>.py. With
+`--workspace DIR` grades DIR/exercises/<name>.py with graders/test_<name>.py; `--data DIR`
+is read by graders that evaluate a trained model on a dataset (pytestconfig.getoption). With
 `--report FILE` the results are written as JSON, tagged with the nonce read from
 `--nonce-fd`, so a report forged by learner code is not taken for ours.
 Learner processes start at configure time, so their torch import overlaps ours.
@@ -28,6 +29,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--workspace", help="grade WORKSPACE/exercises/<name>.py for each grader")
     group.addoption("--report", help="write the results of every check as JSON to this file")
     group.addoption("--nonce-fd", type=int, help="file descriptor carrying the report nonce")
+    group.addoption("--data", help="dataset folder for checks that grade a trained model")
 
 
 def pytest_configure(config: pytest.Config) -> None:

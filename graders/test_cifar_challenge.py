@@ -1,0 +1,542 @@
+"""Grader for exercises/cifar_challenge.py: the CIFAR-10 mini challenge.
+
+Probes (the plain functions below whose first argument is `impl`) run in the learner
+process and only return tensors and records. The training-machinery checks hand the
+learner's train() a tiny model made here and small synthetic batches, watch every forward
+pass from a hook, and judge the returned weights here. The result checks evaluate the model
+`course train` saved (a torch.export program: no learner code runs here) on the CIFAR-10
+test set; options: `--data DIR` (as for `course train`), and the run is looked for in
+<workspace>/runs/cifar_challenge (with --impl FILE: the workspace holding FILE).
+"""
+
+import json
+import warnings
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from course.graders.engine import cifar_data, cifar_run
+from course.graders.engine.checks import check
+from course.graders.engine.compare import CheckFailed, expect_shape
+
+MEAN = (0.4914, 0.4822, 0.4465)
+STD = (0.2470, 0.2435, 0.2616)
+CROP_PADDING = 4
+TINY_TRAIN_BATCH, TINY_VAL_BATCH, TINY_TRAIN_BATCHES, TINY_VAL_BATCHES = 16, 10, 8, 6
+
+
+# -- probes: run in the learner process, sent as source: they use only their arguments ----
+def model_outputs(impl, images, num_classes):
+    torch.manual_seed(0)
+    model = impl.build_model() if num_classes == 10 else impl.build_model(num_classes=num_classes)
+    model.eval()
+    with torch.no_grad():
+        evaluated = model(images)
+    model.train()
+    with torch.no_grad():
+        first, second = model(images), model(images)
+    return {"eval": evaluated, "train": first, "train_again": second}
+
+
+def model_structure(impl, images):
+    torch.manual_seed(0)
+    model = impl.build_model()
+    block_type = getattr(impl, "ResidualBlock", None)
+    blocks = [
+        module
+        for module in model.modules()
+        if (isinstance(block_type, type) and isinstance(module, block_type))
+        or type(module).__name__ == "ResidualBlock"
+    ]
+    strides = [getattr(getattr(block, "conv1", None), "stride", (1, 1))[0] for block in blocks]
+    batchnorms = sum(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
+    dropouts = [float(m.p) for m in model.modules() if isinstance(m, nn.modules.dropout._DropoutNd)]
+    model.eval()
+    with torch.no_grad():  # silence every residual branch: only the skips can carry the image
+        for block in blocks:
+            if isinstance(getattr(block, "bn2", None), nn.BatchNorm2d):
+                block.bn2.weight.zero_()
+                block.bn2.bias.zero_()
+    x = images.clone().requires_grad_()
+    silenced = model(x)
+    silenced.sum().backward()
+    return {
+        "blocks": len(blocks), "strides": strides, "batchnorms": batchnorms,
+        "dropouts": dropouts, "silenced": silenced.detach(), "input_grad": x.grad,
+    }  # fmt: skip
+
+
+def apply_transform(impl, which, images, repeats):
+    transform = impl.train_transform() if which == "train" else impl.eval_transform()
+    return [transform(images.clone()) for _ in range(repeats)]
+
+
+def model_signature(impl):
+    torch.manual_seed(0)
+    return {name: list(tensor.shape) for name, tensor in impl.build_model().state_dict().items()}
+
+
+def run_training(impl, model_state, train_batches, val_batches, epochs):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.AvgPool2d(8), nn.Flatten(), nn.Dropout(0.3), nn.Linear(48, 10))
+    model.load_state_dict(model_state)
+    train_size, val_size = len(train_batches[0][1]), len(val_batches[0][1])
+    forwards, snapshots = [], []
+
+    def watch(module, inputs):
+        size = inputs[0].shape[0]
+        if size == val_size and (not forwards or forwards[-1][2] != val_size):
+            snapshots.append({k: v.detach().clone() for k, v in module.state_dict().items()})
+        forwards.append((module.training, torch.is_grad_enabled(), size))
+
+    model.register_forward_pre_hook(watch)
+    history = impl.train(model, list(train_batches), list(val_batches), epochs, "cpu")
+    final = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    return {"history": history, "forwards": forwards, "snapshots": snapshots, "final": final,
+            "sizes": [train_size, val_size]}  # fmt: skip
+
+
+# -- here: data, references, judgements ----------------------------------------------------
+def random_images(count: int, seed: int) -> torch.Tensor:
+    generator = torch.Generator().manual_seed(seed)
+    return torch.rand(count, 3, 32, 32, generator=generator)
+
+
+def normalised(images: torch.Tensor) -> torch.Tensor:
+    """images (B, 3, H, W) uint8 -> what the contract's normalisation makes of them."""
+    mean, std = torch.tensor(MEAN).view(1, 3, 1, 1), torch.tensor(STD).view(1, 3, 1, 1)
+    return (images.double() / 255 - mean) / std
+
+
+def pixels_of(output: torch.Tensor) -> torch.Tensor:
+    """Undo the contract's normalisation: (B, 3, H, W) float -> pixel values in [0, 255]."""
+    mean, std = torch.tensor(MEAN).view(1, 3, 1, 1), torch.tensor(STD).view(1, 3, 1, 1)
+    return (output.double() * std + mean) * 255
+
+
+def crop_and_flip_of(image: torch.Tensor, outputs: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """For each output (B, 3, H, W) pixels, the shift and flip of `image` it matches best.
+
+    Returns (dy, dx, flipped, error): error is the largest pixel difference where the shifted
+    image is defined (the padding may be anything).
+    """
+    _, height, width = image.shape
+    candidates, errors = [], []
+    for flipped in (False, True):
+        for dy in range(-CROP_PADDING, CROP_PADDING + 1):
+            for dx in range(-CROP_PADDING, CROP_PADDING + 1):
+                shifted = torch.zeros_like(image)
+                inside = torch.zeros(height, width, dtype=torch.bool)
+                ys, xs = (
+                    slice(max(0, -dy), min(height, height - dy)),
+                    slice(max(0, -dx), min(width, width - dx)),
+                )
+                source_ys, source_xs = (
+                    slice(ys.start + dy, ys.stop + dy),
+                    slice(xs.start + dx, xs.stop + dx),
+                )
+                shifted[:, ys, xs] = image[:, source_ys, source_xs]
+                inside[ys, xs] = True
+                if flipped:
+                    shifted, inside = shifted.flip(-1), inside.flip(-1)
+                difference = (outputs - shifted).abs() * inside
+                errors.append(difference.flatten(1).max(dim=1).values)
+                candidates.append((dy, dx, flipped))
+    errors = torch.stack(errors)  # (candidates, B)
+    error, best = errors.min(dim=0)
+    chosen = torch.tensor([candidates[i] for i in best.tolist()], dtype=torch.int64)
+    return chosen[:, 0], chosen[:, 1], chosen[:, 2].bool(), error
+
+
+def tiny_model_state(seed: int) -> dict:
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.AvgPool2d(8), nn.Flatten(), nn.Dropout(0.3), nn.Linear(48, 10))
+    return {name: tensor.clone() for name, tensor in model.state_dict().items()}
+
+
+def tiny_model(state: dict) -> nn.Module:
+    model = nn.Sequential(nn.AvgPool2d(8), nn.Flatten(), nn.Dropout(0.3), nn.Linear(48, 10))
+    model.load_state_dict(state)
+    return model.eval()
+
+
+def tiny_task(seed: int, batches: int, batch_size: int, permute: bool = False) -> list[tuple]:
+    """Batches of a 10-class task a linear model learns: each class has its own 4x4 colour map.
+
+    With `permute` the labels are shifted by one class: what fits the task misses them all.
+    """
+    templates = 2 * torch.rand(10, 3, 4, 4, generator=torch.Generator().manual_seed(7)) - 1
+    templates = templates.repeat_interleave(8, dim=2).repeat_interleave(8, dim=3)  # (10, 3, 32, 32)
+    generator = torch.Generator().manual_seed(seed)
+    result = []
+    for _ in range(batches):
+        labels = torch.randint(0, 10, (batch_size,), generator=generator)
+        images = templates[labels] + 0.5 * torch.randn(batch_size, 3, 32, 32, generator=generator)
+        result.append((images, (labels + 1) % 10 if permute else labels))
+    return result
+
+
+def measure(state: dict, batches: list[tuple]) -> tuple[float, float]:
+    """(mean cross-entropy, accuracy) of the tiny model with `state`, here, in eval mode."""
+    model = tiny_model(state)
+    images = torch.cat([images for images, _ in batches])
+    labels = torch.cat([labels for _, labels in batches])
+    with torch.no_grad():
+        logits = model(images)
+    return float(nn.functional.cross_entropy(logits, labels)), float(
+        (logits.argmax(dim=1) == labels).float().mean()
+    )
+
+
+def training_result(got: object, epochs: int) -> dict:
+    """The probe's result with its history checked against the contract."""
+    if not isinstance(got, dict) or not isinstance(got.get("history"), list):
+        raise CheckFailed(
+            "train() must return its history: a list with one dict per epoch run "
+            f"(keys {', '.join(cifar_run.HISTORY_KEYS)}); got {type(got.get('history') if isinstance(got, dict) else got).__name__}."
+        )
+    history = got["history"]
+    if not 1 <= len(history) <= epochs:
+        raise CheckFailed(
+            f"train(..., epochs={epochs}) returned {len(history)} records: expected 1 to {epochs}, one per epoch run."
+        )
+    for number, record in enumerate(history, start=1):
+        missing = [
+            k for k in cifar_run.HISTORY_KEYS if not isinstance(record, dict) or k not in record
+        ]
+        if missing:
+            raise CheckFailed(f"Record {number} of train()'s history lacks {', '.join(missing)}.")
+        if not all(isinstance(record[k], (int, float)) for k in cifar_run.HISTORY_KEYS):
+            raise CheckFailed(
+                f"Record {number} holds a value that is not a plain number (use .item() or float())."
+            )
+    return got
+
+
+def loaded_run(pytestconfig) -> Path:
+    """The run folder `course train` wrote, or a failure saying how to make one."""
+    workspace = pytestconfig.getoption("workspace")
+    impl = pytestconfig.getoption("impl")
+    folder = cifar_run.run_folder(
+        Path(workspace) if workspace else cifar_run.workspace_of(Path(impl))
+    )
+    missing = [
+        name
+        for name in (cifar_run.EXPORT_FILE, cifar_run.HISTORY_FILE)
+        if not (folder / name).is_file()
+    ]
+    if missing:
+        raise CheckFailed(
+            f"No trained model in {folder} ({', '.join(missing)} missing): run "
+            "`course train cifar_challenge` (add --data DIR if you have CIFAR-10 somewhere), "
+            "which saves the best model there, then grade again."
+        )
+    return folder
+
+
+def cifar_test_split(pytestconfig) -> cifar_data.Split:
+    data = pytestconfig.getoption("data")
+    try:
+        return cifar_data.load_split(Path(data) if data else None, "test").split
+    except Exception as error:  # noqa: BLE001 - a missing or broken dataset, said in one line
+        raise CheckFailed(
+            f"The CIFAR-10 test set is needed to grade the saved model: {error} "
+            "`course grade cifar_challenge --data DIR` takes the same data as `course train`."
+        ) from None
+
+
+def expect_same_model(pytestconfig, learner) -> Path:
+    """The run folder, after checking that the saved model has the learner's current layers."""
+    signature = learner.run(model_signature)
+    folder = loaded_run(pytestconfig)
+    saved = cifar_run.exported_parameter_shapes(folder / cifar_run.EXPORT_FILE)
+    if saved != signature:
+        differing = sorted(set(saved) ^ set(signature)) or sorted(
+            name for name in saved if saved[name] != signature.get(name)
+        )
+        differing = differing[:4]
+        raise CheckFailed(
+            f"The model saved in {folder} does not have the layers your build_model() makes now"
+            f"{' (e.g. ' + ', '.join(differing) + ')' if differing else ' (shapes differ)'}: "
+            "train it again with `course train cifar_challenge`."
+        )
+    return folder
+
+
+# -- architecture --------------------------------------------------------------------------
+@check(points=2)
+def test_model_maps_a_batch_of_images_to_one_logit_per_class(learner):
+    """build_model() maps images (B, 3, 32, 32) to logits (B, 10); build_model(num_classes=7) to (B, 7)."""
+    images = random_images(4, seed=0)
+    for classes in (10, 7):
+        got = learner.run(model_outputs, images, classes)
+        for mode in ("eval", "train"):
+            logits = expect_shape(
+                got[mode] if isinstance(got, dict) else got,
+                (4, classes),
+                f"the logits in {mode} mode",
+            )
+            if not torch.isfinite(logits).all():
+                raise CheckFailed(
+                    f"build_model(num_classes={classes}) gives non-finite logits in {mode} mode."
+                )
+
+
+@check(points=3)
+def test_model_is_built_from_your_residual_blocks_with_working_skips(learner):
+    """The model holds at least two of your ResidualBlocks (one with stride 2), and the image still gets through when every block's residual branch is silenced."""
+    images = random_images(4, seed=1)
+    got = learner.run(model_structure, images)
+    if got["blocks"] < 2:
+        raise CheckFailed(
+            f"build_model() holds {got['blocks']} ResidualBlock(s); at least two were expected. "
+            "Build the network from your own block: `from residual_block import ResidualBlock`."
+        )
+    if max(got["strides"]) < 2:
+        raise CheckFailed(
+            "None of your ResidualBlocks has stride 2: the network never halves the resolution "
+            "(32x32 -> 16x16 -> ...), which is where a ResNet widens its channels."
+        )
+    spread = float(got["silenced"].std(dim=0).max())
+    gradient = float(got["input_grad"].abs().max()) if got["input_grad"] is not None else 0.0
+    if spread < 1e-6 or gradient == 0.0:
+        raise CheckFailed(
+            "With every block's residual branch silenced (bn2 weight and bias set to 0), your "
+            "model gives the same logits for every image and no gradient reaches the input: "
+            "the blocks' skip connections do not carry the signal. Is the model's forward "
+            "bypassing the blocks' own forward, or is the sum main + shortcut missing?"
+        )
+
+
+@check(points=2)
+def test_model_has_batchnorm_and_dropout_that_is_off_in_eval_mode(learner):
+    """The model uses BatchNorm and Dropout; dropout makes train-mode outputs random and eval-mode outputs deterministic."""
+    images = random_images(8, seed=2)
+    structure = learner.run(model_structure, images)
+    if structure["batchnorms"] == 0:
+        raise CheckFailed("build_model() has no BatchNorm layer (nn.BatchNorm2d).")
+    if not any(p > 0 for p in structure["dropouts"]):
+        raise CheckFailed(
+            "build_model() has no active Dropout (nn.Dropout with p > 0), e.g. before the "
+            "final Linear layer."
+        )
+    got = learner.run(model_outputs, images, 10)
+    if torch.equal(got["train"], got["train_again"]):
+        raise CheckFailed(
+            "Two forward passes in train mode gave identical logits: the Dropout never acts. "
+            "Use nn.Dropout modules (they follow model.train()/model.eval()), not F.dropout "
+            "with training=False."
+        )
+
+
+# -- transforms ------------------------------------------------------------------------------
+@check(points=2)
+def test_eval_transform_only_normalises(learner):
+    """eval_transform() maps uint8 (B, 3, 32, 32) to float32 (x / 255 - MEAN) / STD per channel, the same on every call."""
+    images = (random_images(16, seed=3) * 255).to(torch.uint8)
+    got = learner.run(apply_transform, "eval", images, 2)
+    first = expect_shape(got[0], (16, 3, 32, 32), "eval_transform's output")
+    if first.dtype != torch.float32:
+        raise CheckFailed(f"eval_transform's output is {first.dtype}; float32 was expected.")
+    if not torch.equal(got[0], got[1]):
+        raise CheckFailed(
+            "eval_transform gave different results for the same images: it is random. "
+            "Augmentation (crops, flips) belongs only in train_transform; evaluation must "
+            "see each image as it is."
+        )
+    expected = normalised(images)
+    error = float((first.double() - expected).abs().max())
+    if error > 1e-4:
+        cause = ""
+        if float((first.double() - images.double() / 255).abs().max()) < 1e-4:
+            cause = " It looks scaled to [0, 1] but not normalised with MEAN and STD."
+        elif float((first.double() - normalised(images.flip(-1))).abs().max()) < 1e-4:
+            cause = " It matches the flipped images: augmentation is applied at evaluation."
+        raise CheckFailed(
+            f"eval_transform differs from (x / 255 - MEAN) / STD by up to {error:.3g}.{cause}"
+        )
+
+
+@check(points=3)
+def test_train_transform_crops_and_flips_each_image_independently(learner):
+    """train_transform() gives each image its own random crop (up to 4 px shift) and flip (p = 1/2), then normalises like eval_transform."""
+    image = (random_images(1, seed=4) * 255).to(torch.uint8)
+    images = image.repeat(256, 1, 1, 1)
+    got = learner.run(apply_transform, "train", images, 1)
+    output = expect_shape(got[0], (256, 3, 32, 32), "train_transform's output")
+    if output.dtype != torch.float32:
+        raise CheckFailed(f"train_transform's output is {output.dtype}; float32 was expected.")
+    dy, dx, flipped, error = crop_and_flip_of(image[0].double(), pixels_of(output))
+    worst = int(error.argmax())
+    if float(error[worst]) > 1.0:
+        raise CheckFailed(
+            f"Output image {worst} is not a crop (shifted by at most {CROP_PADDING} pixels) of the "
+            "input, possibly flipped left-right, normalised with (x / 255 - MEAN) / STD: the "
+            f"closest such image differs by {float(error[worst]):.1f} pixel levels. Crop and "
+            "flip only, and normalise as eval_transform does."
+        )
+    combinations = len(set(zip(dy.tolist(), dx.tolist(), flipped.tolist())))
+    if combinations == 1:
+        raise CheckFailed(
+            "All 256 copies of one image in a batch got the same crop and flip: the random "
+            "draw is made once per batch (as torchvision's v2.RandomCrop does on a batch). "
+            "Draw a shift and a flip for each image."
+        )
+    flip_share = float(flipped.float().mean())
+    shifts = len(set(zip(dy.tolist(), dx.tolist())))
+    if not 0.3 <= flip_share <= 0.7:
+        raise CheckFailed(f"{flip_share:.0%} of the images were flipped; about half was expected.")
+    if shifts < 30:
+        raise CheckFailed(
+            f"Only {shifts} different shifts among 256 crops: expected shifts drawn uniformly "
+            f"from -{CROP_PADDING}..{CROP_PADDING} in both directions (81 possible)."
+        )
+
+
+# -- training machinery (a tiny model made here, synthetic batches) ---------------------------
+LEARN_EPOCHS, STALL_EPOCHS = 8, 30
+
+
+def learning_run(learner) -> dict:
+    train_batches = tiny_task(10, TINY_TRAIN_BATCHES, TINY_TRAIN_BATCH)
+    val_batches = tiny_task(11, TINY_VAL_BATCHES, TINY_VAL_BATCH)
+    got = learner.run(run_training, tiny_model_state(12), train_batches, val_batches, LEARN_EPOCHS)
+    return training_result(got, LEARN_EPOCHS)
+
+
+@check(points=2, timeout=20)
+def test_training_returns_one_record_per_epoch_and_learns(learner):
+    """train() returns one record per epoch (train/val loss and accuracy, lr) and leaves weights that solve an easy task (>= 90%, measured here)."""
+    got = learning_run(learner)
+    epochs = [int(record["epoch"]) for record in got["history"]]
+    if epochs != list(range(1, len(epochs) + 1)):
+        raise CheckFailed(f"The history's epochs are {epochs}: expected 1, 2, 3, ... in order.")
+    _, accuracy = measure(got["final"], tiny_task(13, 20, 50))
+    if accuracy < 0.9:
+        raise CheckFailed(
+            f"After train(), a small linear model reaches {accuracy:.0%} on an easy task "
+            "(measured here on fresh examples); at least 90% was expected. Does every batch "
+            "of train_loader get zero_grad, backward and an optimizer step?"
+        )
+
+
+@check(points=3, timeout=20)
+def test_validation_runs_in_eval_mode_without_gradients_and_never_trains(learner):
+    """Every train batch goes through the model in train mode with gradients; every validation batch in eval mode (dropout off) under torch.no_grad()."""
+    got = learning_run(learner)
+    train_size, val_size = got["sizes"]
+    forwards = [tuple(forward) for forward in got["forwards"]]
+    val_forwards = [f for f in forwards if f[2] == val_size]
+    train_forwards = [f for f in forwards if f[2] == train_size]
+    if any(training and grad for training, grad, _ in val_forwards):
+        raise CheckFailed(
+            "Validation batches went through the model in train mode with gradients on: the "
+            "loop trains on val_loader (it must only measure) or validates without "
+            "model.eval() and torch.no_grad()."
+        )
+    if not val_forwards:
+        raise CheckFailed("No batch of val_loader went through the model: validate every epoch.")
+    if any(training for training, _, _ in val_forwards):
+        raise CheckFailed(
+            "Validation ran with the model in train mode: call model.eval() before the "
+            "validation pass (dropout must be off and BatchNorm must use its running statistics), "
+            "and model.train() again before the next epoch."
+        )
+    if any(grad for _, grad, _ in val_forwards):
+        raise CheckFailed("Validation ran with gradients enabled: wrap it in torch.no_grad().")
+    trained = [f for f in train_forwards if f[0] and f[1]]
+    if len(trained) < len(got["history"]) * TINY_TRAIN_BATCHES:
+        raise CheckFailed(
+            f"Over {len(got['history'])} epochs, only {len(trained)} train batches went through "
+            f"the model in train mode with gradients; {TINY_TRAIN_BATCHES} per epoch were expected."
+        )
+
+
+@check(points=2, timeout=20)
+def test_learning_rate_follows_a_schedule(learner):
+    """The learning rate recorded in the history changes from epoch to epoch (an LR schedule) and stays finite and >= 0."""
+    got = learning_run(learner)
+    rates = [float(record["lr"]) for record in got["history"]]
+    if not all(rate >= 0 and rate == rate and rate != float("inf") for rate in rates):
+        raise CheckFailed(f"The recorded learning rates {rates} are not all finite and >= 0.")
+    if len(rates) < 2 or max(rates) - min(rates) <= 1e-9 * max(rates):
+        raise CheckFailed(
+            f"The learning rate stayed at {rates[0]:g} in every epoch: add a scheduler "
+            "(e.g. torch.optim.lr_scheduler.OneCycleLR or CosineAnnealingLR) and record "
+            "scheduler.get_last_lr()[0] (or optimizer.param_groups[0]['lr']) each epoch."
+        )
+
+
+@check(points=4, timeout=30)
+def test_early_stopping_ends_a_worsening_run_and_restores_the_best_weights(learner):
+    """When validation only gets worse, training stops well before the epoch budget and the model ends with the weights of its best validation epoch."""
+    train_batches = tiny_task(20, TINY_TRAIN_BATCHES, TINY_TRAIN_BATCH)
+    val_batches = tiny_task(21, TINY_VAL_BATCHES, TINY_VAL_BATCH, permute=True)
+    got = learner.run(run_training, tiny_model_state(22), train_batches, val_batches, STALL_EPOCHS)
+    got = training_result(got, STALL_EPOCHS)
+    epochs_run = len(got["history"])
+    if epochs_run >= STALL_EPOCHS:
+        raise CheckFailed(
+            f"Validation got worse epoch after epoch, yet training ran all {STALL_EPOCHS} "
+            "epochs: call your EarlyStopping's step(val_metric, model) each epoch and break "
+            "when it returns True (patience at most 10)."
+        )
+    snapshots = got["snapshots"]
+    scores = [measure(state, val_batches) for state in snapshots]
+    matches = [
+        index for index, state in enumerate(snapshots)
+        if state.keys() == got["final"].keys()
+        and all(torch.equal(state[k], got["final"][k]) for k in state)
+    ]  # fmt: skip
+    best_loss = min(loss for loss, _ in scores)
+    best_accuracy = max(accuracy for _, accuracy in scores)
+    good = [
+        index for index in matches
+        if index < len(snapshots) - 1
+        and (scores[index][0] <= best_loss * 1.05 or scores[index][1] >= best_accuracy - 0.05)
+    ]  # fmt: skip
+    if not good:
+        ending = "the last epoch's" if len(snapshots) - 1 in matches else "no validated epoch's"
+        raise CheckFailed(
+            f"Training stopped after {epochs_run} epochs, but the model holds {ending} "
+            "weights, not those of its best validation epoch: call your EarlyStopping's "
+            "restore(model) (or load its best state_dict) before train() returns."
+        )
+
+
+# -- the result: the saved model on the test set ----------------------------------------------
+@check(points=6, timeout=60)
+def test_saved_model_reaches_80_percent_on_the_cifar10_test_set(learner, pytestconfig):
+    """The model `course train` saved, evaluated here on the 10k CIFAR-10 test images, reaches >= 80% accuracy."""
+    folder = expect_same_model(pytestconfig, learner)
+    test = cifar_test_split(pytestconfig)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        predict = cifar_run.load_exported(folder / cifar_run.EXPORT_FILE)
+    accuracy, _ = cifar_run.evaluate(predict, test)
+    if accuracy < cifar_run.TARGET_ACCURACY:
+        raise CheckFailed(
+            f"The saved model classifies {accuracy:.2%} of the {len(test)} test images correctly; "
+            f"{cifar_run.TARGET_ACCURACY:.0%} is the goal. Look at {folder / 'curves.png'}: "
+            "if validation accuracy was still rising, train longer (--epochs, at most 30); "
+            "if train accuracy is far above validation, add augmentation or dropout."
+        )
+
+
+@check(points=2)
+def test_saved_run_took_at_most_30_epochs(learner, pytestconfig):
+    """The history `course train` saved with the model has between 1 and 30 epochs."""
+    folder = expect_same_model(pytestconfig, learner)
+    try:
+        history = json.loads((folder / cifar_run.HISTORY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CheckFailed(
+            f"{folder / cifar_run.HISTORY_FILE} is unreadable ({error}): train again."
+        ) from None
+    if not isinstance(history, list) or not 1 <= len(history) <= cifar_run.MAX_EPOCHS:
+        count = len(history) if isinstance(history, list) else "no"
+        raise CheckFailed(
+            f"The saved run has {count} epochs; the challenge allows at most "
+            f"{cifar_run.MAX_EPOCHS}: train again with --epochs {cifar_run.MAX_EPOCHS} or fewer."
+        )
