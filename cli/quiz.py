@@ -2,7 +2,7 @@
 
 import json
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -40,7 +40,7 @@ def _chosen(
 ) -> list[BankEntry]:  # fmt: skip
     if not (review or extra):
         return mixed(entries, count or DEFAULT_COUNT, rng)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     chosen = for_review(entries, memories(history.reviews(), now), now, extra, rng)
     return chosen[:count] if count else chosen
 
@@ -112,7 +112,7 @@ def quiz_command(
         return
     entries = bank.entries_in(topic or [])
     log = _open_history(history, console)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if due or stats:
         reviews = log.reviews()
         data = due_by_topic(bank, reviews, now) if due else progress(bank, reviews, now)

@@ -38,20 +38,31 @@ def rejects(impl, kwargs):
 
 
 def copy_then_train_on(impl, restore_best_weights):
+    def batch_norm_model():
+        model = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2))
+        model(torch.randn(8, 3))  # running statistics away from their initial values
+        return model
+
+    def snapshot(model):
+        return {name: tensor.clone() for name, tensor in model.state_dict().items()}
+
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2))
-    model.train()
-    model(torch.randn(8, 3))  # running statistics away from their initial values
-    best = {name: tensor.clone() for name, tensor in model.state_dict().items()}
+    model = batch_norm_model()
+    states = {"best": snapshot(model)}
     stopper = impl.EarlyStopping(patience=3, restore_best_weights=restore_best_weights)
     stopper.step(1.0, model)
     with torch.no_grad():  # training after the best epoch changes the live tensors in place
         for tensor in model.state_dict().values():
             tensor.add_(1)
     stopper.step(2.0, model)
-    later = {name: tensor.clone() for name, tensor in model.state_dict().items()}
+    states["later"] = snapshot(model)
+    other = batch_norm_model()  # a second model with weights of its own
+    states["other_before"] = snapshot(other)
+    stopper.restore(other)
+    states["other_restored"] = snapshot(other)
     stopper.restore(model)
-    return best, later, {name: tensor.clone() for name, tensor in model.state_dict().items()}
+    states["restored"] = snapshot(model)
+    return states
 
 
 def train_with_early_stopping(impl, inputs, targets, val_inputs, val_targets, patience, epochs, lr):
@@ -182,42 +193,56 @@ def test_invalid_mode_or_negative_patience_raise_value_error(learner):
             )
 
 
+def restored_states(learner, restore_best_weights: bool) -> dict:
+    states = learner.run(copy_then_train_on, restore_best_weights)
+    keys = {"best", "later", "other_before", "other_restored", "restored"}
+    if not (isinstance(states, dict) and keys <= set(states)):
+        raise CheckFailed("The probe could not get the weights back from your stopper.")
+    return states
+
+
+def restore_mistakes(states: dict, name: str, into: str) -> dict[str, torch.Tensor]:
+    """What `name` would hold after restore into `into` for the usual mistakes."""
+    by_reference = (
+        "step kept a reference to the live tensors (model.state_dict() without copying), so "
+        "training after the best epoch changed them; store copy.deepcopy(model.state_dict()) "
+        "or clone each tensor"
+    )
+    nothing = "restore did not load the stored weights into the model it was given"
+    if "running_" in name:
+        nothing = (
+            f"restore did not load the buffer `{name}`: store and load the whole state_dict "
+            "(parameters AND buffers such as BatchNorm's running statistics)"
+        )
+    before = states["other_before" if into == "other" else "later"]
+    return {by_reference: states["later"][name], nothing: before[name]}
+
+
 @check(points=3)
 def test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors(learner):
     """Weights (and BatchNorm buffers) changed in place after the best epoch do not leak into what restore loads."""
-    got = learner.run(copy_then_train_on, True)
-    if not (isinstance(got, (list, tuple)) and len(got) == 3):
-        raise CheckFailed("The probe could not get the weights back from your stopper.")
-    best, later, restored = got
-    for name, expected in best.items():
-        if name.endswith("num_batches_tracked"):
-            continue
-        value = restored.get(name) if isinstance(restored, dict) else None
-        if (
-            isinstance(value, torch.Tensor)
-            and later.get(name) is not None
-            and torch.equal(value, later[name])
-        ):
-            raise CheckFailed(
-                f"After restore, `{name}` holds the weights of the LAST epoch, not of the best one. "
-                "Likely cause: step kept a reference to the live tensors (model.state_dict() "
-                "without copying); store copy.deepcopy(model.state_dict()) or clone each tensor."
-            )
-        expect_close(value, expected, name, against="the weights at the best epoch",
-                     hint="restore must load the state_dict stored at the best epoch")  # fmt: skip
+    states = restored_states(learner, True)
+    for into, what in (("other", "a second model"), ("", "the trained model itself")):
+        restored = states[f"{into}_restored" if into else "restored"]
+        for name, expected in states["best"].items():
+            if name.endswith("num_batches_tracked"):
+                continue
+            got = restored.get(name) if isinstance(restored, dict) else None
+            expect_close(got, expected, f"{name} after restore into {what}",
+                         against="the weights at the best epoch",
+                         likely_causes=restore_mistakes(states, name, into),
+                         hint="restore must load the state_dict stored at the best epoch")  # fmt: skip
 
 
 @check(points=1)
 def test_without_restore_best_weights_the_model_is_left_alone(learner):
     """With restore_best_weights=False, nothing is stored and restore leaves the model as it is."""
-    got = learner.run(copy_then_train_on, False)
-    if not (isinstance(got, (list, tuple)) and len(got) == 3):
-        raise CheckFailed("The probe could not get the weights back from your stopper.")
-    _, later, restored = got
-    for name, expected in later.items():
-        value = restored.get(name) if isinstance(restored, dict) else None
-        expect_close(value, expected, name, against="the model's weights before restore",
-                     hint="with restore_best_weights=False, restore must not change the model")  # fmt: skip
+    states = restored_states(learner, False)
+    for before, after in (("other_before", "other_restored"), ("later", "restored")):
+        for name, expected in states[before].items():
+            got = states[after].get(name) if isinstance(states[after], dict) else None
+            expect_close(got, expected, name, against="the model's weights before restore",
+                         hint="with restore_best_weights=False, restore must not change the model")  # fmt: skip
 
 
 # -- use: an overfitting regression stops early and keeps its best validation weights -----

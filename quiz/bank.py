@@ -8,11 +8,10 @@ with one line naming the file and the question.
 
 import random
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from course.cli.errors import UserError
 from course.quiz.generators import GENERATORS

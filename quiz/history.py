@@ -9,7 +9,7 @@ cannot be read or written gives a warning and an in-memory log, so the quiz stil
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -111,7 +111,7 @@ class History:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     review.entry_id, review.topic, review.kind, review.grade,
-                    int(review.correct), review.reviewed_at.astimezone(timezone.utc).isoformat(),
+                    int(review.correct), review.reviewed_at.astimezone(UTC).isoformat(),
                     review.session,
                 ),
             )  # fmt: skip

@@ -9,7 +9,7 @@ import random
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.console import Console
 from rich.markup import escape
@@ -67,7 +67,7 @@ def _ask(question: Question, prompter: Prompter, console: Console) -> Verdict:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def run_session(

@@ -4,10 +4,9 @@ Points are not here: they live on the checks that earn them (see declared.py).
 """
 
 import difflib
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-
-import tomllib
 
 from course.cli.errors import UserError
 from course.graders.engine.paths import MANIFEST_PATH

@@ -5,7 +5,7 @@ Progress (latest result per exercise, hints revealed) lives in <workspace>/.cour
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from course.cli.errors import UserError
@@ -71,7 +71,7 @@ class Progress:
         return self._data.get("results", {}).get(exercise_name)
 
     def record_result(self, exercise_name: str, earned: int, total: int, passed: bool) -> None:
-        graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        graded_at = datetime.now(UTC).isoformat(timespec="seconds")
         self._data.setdefault("results", {})[exercise_name] = {
             "earned": earned, "total": total, "passed": passed, "graded_at": graded_at,
         }  # fmt: skip

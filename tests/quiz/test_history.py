@@ -4,7 +4,7 @@ import json
 import os
 import signal
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -66,7 +66,7 @@ def test_the_history_env_var_is_used_when_no_option_is_given(history, monkeypatc
 
 def test_due_and_review_ask_what_fsrs_scheduled_from_earlier_sessions(history):
     log = History(history)
-    long_ago = datetime.now(timezone.utc) - timedelta(days=30)
+    long_ago = datetime.now(UTC) - timedelta(days=30)
     for entry_id, grade in (
         ("rnn.shared-weights", 1),
         ("cnn.relu", 3),
@@ -74,7 +74,7 @@ def test_due_and_review_ask_what_fsrs_scheduled_from_earlier_sessions(history):
     ):
         log.record(Review(entry_id, "x", "single", grade, grade > 1, long_ago, "old"))
     log.record(Review("attention.output", "attention", "single", 4, True,
-                      datetime.now(timezone.utc), "today"))  # fmt: skip
+                      datetime.now(UTC), "today"))  # fmt: skip
     log.close()
     due = json.loads(
         runner.invoke(app, ["quiz", "--due", "--json", "--history", str(history)]).stdout
@@ -130,7 +130,7 @@ def test_an_unwritable_history_location_warns_and_the_quiz_still_runs(tmp_path):
 def test_a_write_failing_mid_session_keeps_the_review_in_memory_with_a_warning(history):
     log = History(history)
     log._connection.execute("DROP TABLE reviews")  # the file changes under the quiz
-    review = Review("cnn.relu", "cnn", "text", 3, True, datetime.now(timezone.utc), "s")
+    review = Review("cnn.relu", "cnn", "text", 3, True, datetime.now(UTC), "s")
     log.record(review)
     assert "could not write the quiz history" in log.warning
     assert log.reviews() == [review]

@@ -1,7 +1,7 @@
 """FSRS scheduling replayed from the log, review selection, and progress statistics."""
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from course.quiz.schedule import memories
 from course.quiz.selection import due, for_review, mixed
 from course.quiz.stats import due_by_topic, progress, streaks
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def review(entry_id: str, grade: int, at: datetime, topic: str = "cnn") -> Review:
@@ -104,7 +104,7 @@ def test_progress_counts_answers_accuracy_and_retention_per_topic(bank):
     log = [review(cnn_ids[0], 3, START), review(cnn_ids[0], 1, START + timedelta(days=1)),
            review(cnn_ids[1], 3, START + timedelta(days=1)),
            review("removed.question", 3, START, topic="rnn")]  # fmt: skip
-    stats = progress(bank, log, START + timedelta(days=6), zone=timezone.utc)
+    stats = progress(bank, log, START + timedelta(days=6), zone=UTC)
     cnn = next(row for row in stats["topics"] if row["topic"] == "cnn")
     rnn = next(row for row in stats["topics"] if row["topic"] == "rnn")
     assert (cnn["answers"], cnn["right"], cnn["seen"]) == (3, 2, 2)

@@ -11,15 +11,21 @@ class ResidualBlock(nn.Module):
         out_channels = out_channels or in_channels
         self.projects = stride != 1 or in_channels != out_channels
         self.shortcut = (
-            nn.Sequential(nn.Conv2d(in_channels, out_channels, kernel_size=1, stride=stride, bias=False),
-                          nn.BatchNorm2d(out_channels))
+            nn.Sequential(
+                nn.Conv2d(in_channels, out_channels, kernel_size=1, stride=stride, bias=False),
+                nn.BatchNorm2d(out_channels),
+            )
             if self.projects
             else nn.Identity()
         )
         self.bn2 = nn.BatchNorm2d(out_channels)
         self.bn1 = nn.BatchNorm2d(out_channels)
-        self.conv2 = nn.Conv2d(out_channels, out_channels, kernel_size=(3, 3), padding=(1, 1), bias=False)
-        self.conv1 = nn.Conv2d(in_channels, out_channels, kernel_size=(3, 3), stride=stride, padding=(1, 1), bias=False)
+        self.conv2 = nn.Conv2d(
+            out_channels, out_channels, kernel_size=(3, 3), padding=(1, 1), bias=False
+        )
+        self.conv1 = nn.Conv2d(
+            in_channels, out_channels, kernel_size=(3, 3), stride=stride, padding=(1, 1), bias=False
+        )
 
     def forward(self, x):
         identity = self.shortcut[1](self.shortcut[0](x)) if self.projects else x
