@@ -2,10 +2,13 @@
 
 Probes (the plain functions whose first argument is `impl`) run in the learner process and
 return what the learner's class said and held after each call; the expected behaviour is
-computed here by `expected_trace`, which is the contract of the stub's docstring.
+computed here by `expected_trace`, which is the contract of the stub's docstring. The use
+check trains in the learner process and replays the same loop here with a stopper that
+never stops, to know the best epoch and judge the restored weights.
 """
 
 import math
+from types import SimpleNamespace
 
 import torch
 from torch import nn
@@ -99,6 +102,17 @@ def expected_trace(values, patience=5, min_delta=0.0, mode="min"):
 
 
 FIELDS = ("step's return value", "best", "best_epoch", "num_bad_epochs", "should_stop")
+LIKELY_CAUSES = {
+    "step's return value": "stop once num_bad_epochs >= patience, and never on an improving "
+    "epoch; step must return a bool.",
+    "should_stop": "should_stop must hold what the last step returned.",
+    "best": "an epoch improves only when value < best - min_delta (mode 'min') or "
+    "value > best + min_delta (mode 'max'); a tie or NaN is not an improvement.",
+    "best_epoch": "best_epoch is the 0-based index of the step call that set best.",
+    "num_bad_epochs": "count the epochs in a row without improvement, and reset to 0 on an "
+    "improvement.",
+}
+"""What to look at when a field of the trace differs, in the learner's words."""
 
 
 def expect_trace(learner, values, **kwargs):
@@ -118,21 +132,36 @@ def expect_trace(learner, values, **kwargs):
                 raise CheckFailed(
                     f"EarlyStopping({setting}) fed the values {values}: after step {epoch} "
                     f"(value {values[epoch]}), {field} should be {expected_value!r}, but it is "
-                    f"{got_value!r}. {_likely_cause(field, kwargs)}"
+                    f"{got_value!r}. Likely cause: "
+                    + trace_cause(field, values, epoch, kwargs, got_value, expected_value)
                 )
 
 
-def _likely_cause(field: str, kwargs: dict) -> str:
-    causes = {
-        "step's return value": "Stop once num_bad_epochs >= patience, and never on an improving epoch; "
-        "step must return a bool.",
-        "should_stop": "should_stop must hold what the last step returned.",
-        "best": "An epoch improves only when value < best - min_delta (mode 'min') or "
-        "value > best + min_delta (mode 'max'); a tie or NaN is not an improvement.",
-        "best_epoch": "best_epoch is the 0-based index of the step call that set best.",
-        "num_bad_epochs": "Count the epochs in a row without improvement, and reset to 0 on an improvement.",
-    }
-    return "Likely cause: " + causes[field]
+def trace_cause(field, values, epoch, settings, got_value, expected_value) -> str:
+    """The mistake that most likely made `field` differ after step `epoch`."""
+    value, mode = values[epoch], settings.get("mode", "min")
+    about_the_best = field in ("best", "best_epoch", "num_bad_epochs")
+    best_before = expected_trace(values[:epoch], **settings)[-1][1] if epoch else None
+    if field == "best_epoch" and expected_value == epoch and got_value == epoch + 1:
+        return "best_epoch counts from 0: the first call of step is epoch 0."
+    if about_the_best and isinstance(value, float) and math.isnan(value):
+        return (
+            "a NaN value must never count as an improvement. Every comparison with NaN is "
+            "False, so write the test as value < best - min_delta (not `not value >= ...`)."
+        )
+    if about_the_best and value == best_before:
+        return "a value equal to the best (a tie) is not an improvement: compare with <, not <=."
+    if field == "best" and mode == "max":
+        return (
+            "in mode 'max' a higher value is better: it improves when value > best + min_delta, "
+            "and best starts at -math.inf."
+        )
+    if field == "best" and settings.get("min_delta"):
+        return (
+            "with min_delta, a value must beat the best by MORE than min_delta: value < best - "
+            "min_delta in mode 'min', value > best + min_delta in mode 'max'."
+        )
+    return LIKELY_CAUSES[field]
 
 
 # -- checks ----------------------------------------------------------------------------
@@ -268,33 +297,66 @@ def validation_loss(state: dict, val_inputs, val_targets) -> float:
         return float(((model(val_inputs) - val_targets) ** 2).mean())
 
 
+class NeverStops:
+    """A stopper of our own that never stops: the same loop, replayed here to the end."""
+
+    def __init__(self, **settings):
+        pass
+
+    def step(self, value: float, model: nn.Module | None = None) -> bool:
+        return False
+
+    def restore(self, model: nn.Module) -> None:
+        pass
+
+
+def full_validation_history(data: tuple) -> list[float]:
+    """The validation loss after each of the MAX_EPOCHS epochs, computed here."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as in the learner process: 0.05 s, where 2 busy threads take 1-3 s
+    try:
+        history, _ = train_with_early_stopping(
+            SimpleNamespace(EarlyStopping=NeverStops), *data, PATIENCE, MAX_EPOCHS, LEARNING_RATE
+        )
+    finally:
+        torch.set_num_threads(threads)
+    return history
+
+
 @check(points=4)
 def test_a_training_loop_stops_early_and_keeps_the_best_validation_weights(learner):
     """A loop that overfits stops `patience` epochs after its best validation loss and ends with the best weights."""
-    inputs, targets, val_inputs, val_targets = overfitting_data()
-    got = learner.run(train_with_early_stopping, inputs, targets, val_inputs, val_targets,
-                      PATIENCE, MAX_EPOCHS, LEARNING_RATE)  # fmt: skip
+    data = overfitting_data()
+    got = learner.run(train_with_early_stopping, *data, PATIENCE, MAX_EPOCHS, LEARNING_RATE)
     history, state = expect_pair(got, "the training loop's result")
     if not (isinstance(history, list) and history and isinstance(state, dict)):
         raise CheckFailed("The training loop did not return a loss history and weights.")
-    best_epoch = min(range(len(history)), key=lambda epoch: history[epoch])
+    full = full_validation_history(data)
+    best_epoch = min(range(len(full)), key=lambda epoch: full[epoch])
     expected_epochs = min(best_epoch + PATIENCE + 1, MAX_EPOCHS)
     if len(history) != expected_epochs:
         raise CheckFailed(
             f"The validation loss was lowest at epoch {best_epoch} (0-based), so with patience "
             f"{PATIENCE} training should stop after epoch {expected_epochs - 1} "
-            f"({expected_epochs} epochs), but it ran {len(history)} epochs."
+            f"({expected_epochs} epochs), but it ran {len(history)} epochs. Likely cause: "
+            + LIKELY_CAUSES["step's return value"]
+        )
+    if not all(math.isclose(a, b, rel_tol=1e-4) for a, b in zip(history, full)):
+        raise CheckFailed(
+            "The validation losses of the training loop differ from the same loop run here "
+            "without early stopping. Likely cause: step changed the model it was given; it "
+            "may only read (and copy) its weights."
         )
     try:
-        final = validation_loss(state, val_inputs, val_targets)
+        final = validation_loss(state, *data[2:])
     except (RuntimeError, KeyError, TypeError) as error:
         raise CheckFailed(
             f"The weights after restore do not load into the model: {error}"
         ) from None
-    if not math.isclose(final, history[best_epoch], rel_tol=1e-4, abs_tol=1e-6):
+    if not math.isclose(final, full[best_epoch], rel_tol=1e-4, abs_tol=1e-6):
         raise CheckFailed(
             f"After restore, the model's validation loss is {final:.5f} (computed here from its "
-            f"weights), but the best epoch had {history[best_epoch]:.5f} and the last "
+            f"weights), but the best epoch had {full[best_epoch]:.5f} and the last "
             f"{history[-1]:.5f}. Likely cause: restore did not load the best epoch's weights, "
             "or they were stored by reference and changed by later training."
         )
