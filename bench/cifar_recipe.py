@@ -13,10 +13,8 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import copy
 import hashlib
 import json
-import platform
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,6 +23,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torchvision.io import decode_jpeg, read_file
+
+from course.graders.engine.cifar_run import cpu_model
+from course.solutions.early_stopping import EarlyStopping
+from course.solutions.residual_block import ResidualBlock
 
 CLASSES = (
     "airplane", "automobile", "bird", "cat", "deer",
@@ -119,34 +121,6 @@ class Normalize(nn.Module):
 # --------------------------------------------------------------------------- model
 
 
-class ResidualBlock(nn.Module):
-    """conv3x3(stride) -> BN -> ReLU -> conv3x3 -> BN, plus a shortcut, then ReLU.
-
-    `(B, in_channels, H, W)` -> `(B, out_channels, H / stride, W / stride)`. The shortcut is the
-    identity when shapes match, else a strided 1x1 conv + BN.
-    """
-
-    def __init__(self, in_channels: int, out_channels: int | None = None, stride: int = 1) -> None:
-        super().__init__()
-        out_channels = out_channels or in_channels
-        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(out_channels)
-        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, 1, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(out_channels)
-        if stride == 1 and in_channels == out_channels:
-            self.shortcut: nn.Module = nn.Identity()
-        else:
-            self.shortcut = nn.Sequential(
-                nn.Conv2d(in_channels, out_channels, 1, stride, bias=False),
-                nn.BatchNorm2d(out_channels),
-            )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        return F.relu(out + self.shortcut(x))
-
-
 def build_model(widths: tuple[int, ...], dropout: float, num_classes: int = 10) -> nn.Sequential:
     """Small ResNet: normalise, 3x3 stem, one ResidualBlock per width, pool, dropout, linear.
 
@@ -189,27 +163,6 @@ class Recipe:
     patience: int = 3
     eval_batch_size: int = 1000
     bf16: bool = True
-
-
-class EarlyStopping:
-    """Track the best validation accuracy; stop after `patience` epochs without improvement."""
-
-    def __init__(self, patience: int) -> None:
-        self.patience = patience
-        self.best_accuracy = -1.0
-        self.best_epoch = 0
-        self.best_state: dict[str, torch.Tensor] = {}
-
-    def step(self, epoch: int, accuracy: float, model: nn.Module) -> bool:
-        """Record `accuracy` of `epoch`; returns True when training should stop."""
-        if accuracy > self.best_accuracy:
-            self.best_accuracy, self.best_epoch = accuracy, epoch
-            self.best_state = copy.deepcopy(model.state_dict())
-        return epoch - self.best_epoch >= self.patience
-
-    def restore(self, model: nn.Module) -> None:
-        """Load the best weights seen back into `model`."""
-        model.load_state_dict(self.best_state)
 
 
 def train_epoch(
@@ -299,7 +252,7 @@ def fit(
         pct_start=0.25,
         anneal_strategy="linear",
     )
-    stopper = EarlyStopping(recipe.patience)
+    stopper = EarlyStopping(patience=recipe.patience, mode="max")
     history = []
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
@@ -318,25 +271,14 @@ def fit(
             f"{seconds:5.1f}s  {len(train[0]) / seconds:6.0f} img/s",
             flush=True,
         )
-        if stopper.step(epoch, val_acc, model):
-            print(f"early stop: no val improvement since epoch {stopper.best_epoch}")
+        if stopper.step(val_acc, model):
+            print(f"early stop: no val improvement since epoch {stopper.best_epoch + 1}")
             break
     stopper.restore(model)
     return history
 
 
 # --------------------------------------------------------------------------- report
-
-
-def cpu_model() -> str:
-    """The 'model name' line of /proc/cpuinfo, or platform.processor() where it is absent."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def parse_args() -> argparse.Namespace:
