@@ -6,16 +6,17 @@ result did not come back (a crash, a time-out, a forged report) earned nothing.
 """
 
 import hashlib
-import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from course.graders.engine import report
 from course.graders.engine.declared import declared_checks
 from course.graders.engine.learner import TORCH_IMPORT_SECONDS
 from course.graders.engine.manifest import Exercise
@@ -91,23 +92,20 @@ def grade_exercises(
     )
     fingerprint = grader_fingerprint()
     with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
-        report_path = Path(scratch) / "report.json"
         # absolute: the grading process runs in its own scratch folder
         target = (
             ["--impl", str(impl.resolve())] if impl else ["--workspace", str(workspace.resolve())]
         )
         if data is not None:
             target += ["--data", str(Path(data).expanduser().resolve())]
-        nonce = secrets.token_hex(16)
-        returncode, log_tail = _run_pytest(
-            [str(grader_path(exercise.name)) for exercise in exercises]
-            + target
-            + ["--report", str(report_path)],
-            nonce,
+        key = secrets.token_hex(32)
+        returncode, log_tail, signed = _run_pytest(
+            [str(grader_path(exercise.name)) for exercise in exercises] + target,
+            key,
             Path(scratch),
             time_limit,
         )
-        reported = _read_report(report_path, nonce)
+    reported = report.open_signed(signed, key)
     fallback = NOT_REPORTED
     after = grader_fingerprint()
     changed = sorted(
@@ -117,7 +115,7 @@ def grade_exercises(
     )
     if changed:
         reported, fallback = {}, TAMPERED.format(files=", ".join(changed[:3]))
-    elif not reported:
+    elif _any_missing(declared, reported):
         fallback += f" (the grading process ended with {returncode}.{log_tail})"
     return [_merge(exercise, declared[exercise.name], reported, fallback) for exercise in exercises]
 
@@ -132,47 +130,58 @@ def grader_fingerprint() -> dict[str, str]:
     }
 
 
-def _run_pytest(args: list[str], nonce: str, scratch: Path, time_limit: float) -> tuple[int, str]:
-    """Run pytest with output to a file (not a pipe a stray process could hold open)."""
-    nonce_read, nonce_write = os.pipe()
-    os.write(nonce_write, nonce.encode())
-    os.close(nonce_write)
+def _run_pytest(
+    args: list[str], key: str, scratch: Path, time_limit: float
+) -> tuple[int | str, str, bytes | None]:
+    """Run pytest with output to a file (not a pipe a stray process could hold open).
+
+    Returns its exit code (or why it was stopped), the last lines of its output, and the
+    signed report it wrote. `key` reaches it through a pipe, never through the disk.
+    """
+    key_read, key_write = os.pipe()
+    os.write(key_write, key.encode())
+    os.close(key_write)
+    report_read, report_write = os.pipe()
     log_path = scratch / "pytest.log"
     command = [sys.executable, "-m", "pytest", "-q", "--no-header", "-p", "no:randomly"]
-    command += args + ["--nonce-fd", str(nonce_read)]
+    command += args + ["--key-fd", str(key_read), "--report-fd", str(report_write)]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             command,
-            pass_fds=(nonce_read,),
+            pass_fds=(key_read, report_write),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=scratch,
             start_new_session=True,
         )
-    os.close(nonce_read)
+    os.close(key_read)
+    os.close(report_write)
+    deadline = time.monotonic() + time_limit
     try:
-        returncode = process.wait(timeout=time_limit)
+        signed = report.collect(report_read, process, deadline)
+        returncode = process.wait(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         returncode = f"a time-out after {time_limit:g} s"
     finally:
+        os.close(report_read)
         try:
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         process.wait()
     tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
-    return returncode, ("\n" + "\n".join(tail)) if tail else ""
+    return returncode, ("\n" + "\n".join(tail)) if tail else "", signed
 
 
-def _read_report(path: Path, nonce: str) -> dict:
-    try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(report, dict) or report.get("nonce") != nonce:
-        return {}
-    return report.get("exercises", {})
+def _any_missing(declared: dict[str, list], reported: dict) -> bool:
+    """Whether some declared check has no entry in the report."""
+    for exercise_name, checks in declared.items():
+        entries = reported.get(exercise_name, [])
+        names = {entry.get("name") for entry in entries if isinstance(entry, dict)}
+        if any(check.name not in names for check in checks):
+            return True
+    return False
 
 
 def _merge(exercise: Exercise, declared: list, reported: dict, fallback: str) -> ExerciseResult:

@@ -54,10 +54,9 @@ class ForbiddenCallUsed(LearnerFailure):
 class LearnerProcess:
     """One learner file, served by a child process that is restarted when it dies."""
 
-    def __init__(self, impl_path: Path, exercise: Exercise, extra_path: Path | None = None):
+    def __init__(self, impl_path: Path, exercise: Exercise):
         self.impl_path = Path(impl_path).resolve()
         self.exercise = exercise
-        self.extra_path = extra_path
         self._scratch = tempfile.TemporaryDirectory(prefix=f"course-{exercise.name}-")
         self._process: subprocess.Popen | None = None
         self._import_failure: LearnerFailure | None = None
@@ -141,9 +140,8 @@ class LearnerProcess:
         command = [
             sys.executable, "-m", "course.graders.engine.worker",
             str(self.impl_path), self.exercise.name, str(request_read), str(reply_write),
+            str(os.getpid()),
         ]  # fmt: skip
-        if self.extra_path:
-            command.append(str(self.extra_path))
         with open(self._log_path, "ab") as log:
             self._process = subprocess.Popen(
                 command,
@@ -152,8 +150,7 @@ class LearnerProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=self._scratch.name,
-                start_new_session=True,
-                preexec_fn=_limit_learner_process,
+                start_new_session=True,  # no preexec_fn: the worker limits itself (worker.py)
             )
         os.close(request_read)
         os.close(reply_write)
@@ -262,16 +259,3 @@ def forbidden_message(names: list[str]) -> str:
         f"Your code called {', '.join(names)}: that is PyTorch's own version of what this "
         "exercise asks you to write, so this check cannot give points for it."
     )
-
-
-def _limit_learner_process() -> None:
-    """In the child before exec: die with the grader, cap output, no core files."""
-    import ctypes
-    import resource
-
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_BYTES))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

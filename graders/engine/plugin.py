@@ -3,18 +3,18 @@
 Options: `--impl PATH` grades one implementation file with the given grader files;
 `--workspace DIR` grades DIR/exercises/<name>.py with graders/test_<name>.py; `--data DIR`
 is read by graders that evaluate a trained model on a dataset (pytestconfig.getoption). With
-`--report FILE` the results are written as JSON, tagged with the nonce read from
-`--nonce-fd`, so a report forged by learner code is not taken for ours.
+`--report-fd FD` the results are written to that pipe at the end, signed with the key read
+from `--key-fd` (report.py), so a report forged by learner code is not taken for ours.
 Learner processes start at configure time, so their torch import overlaps ours.
 """
 
-import json
 import os
 import time
 from pathlib import Path
 
 import pytest
 
+from course.graders.engine import report
 from course.graders.engine.checks import check  # noqa: F401 - re-exported for grader files
 from course.graders.engine.learner import LearnerFailure, LearnerProcess
 from course.graders.engine.manifest import find_exercise
@@ -27,15 +27,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("course", "course kit grading")
     group.addoption("--impl", help="implementation file to grade with the given grader files")
     group.addoption("--workspace", help="grade WORKSPACE/exercises/<name>.py for each grader")
-    group.addoption("--report", help="write the results of every check as JSON to this file")
-    group.addoption("--nonce-fd", type=int, help="file descriptor carrying the report nonce")
+    group.addoption("--report-fd", type=int, help="pipe to write the signed results to")
+    group.addoption("--key-fd", type=int, help="pipe carrying the key that signs the results")
     group.addoption("--data", help="dataset folder for checks that grade a trained model")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "check(points, timeout, hidden): a graded check")
-    nonce_fd = config.getoption("nonce_fd")
-    config.course_nonce = _read_nonce(nonce_fd) if nonce_fd is not None else None
+    key_fd, report_fd = config.getoption("key_fd"), config.getoption("report_fd")
+    if (key_fd is None) != (report_fd is None):
+        raise pytest.UsageError("--report-fd and --key-fd go together")
+    config.course_key = _read_key(key_fd) if key_fd is not None else None
+    if report_fd is not None:
+        os.set_inheritable(report_fd, False)  # no learner process may hold the report pipe
     config.course_results = {}
     config.course_learners = {}
     become_subreaper()
@@ -106,10 +110,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     for learner_process in config.course_learners.values():
         learner_process.close()
     kill_all_descendants()  # no learner code is alive while the verdicts are written
-    report_path = config.getoption("report")
-    if report_path:
-        report = {"nonce": config.course_nonce, "exercises": config.course_results}
-        Path(report_path).write_text(json.dumps(report), encoding="utf-8")
+    report_fd = config.getoption("report_fd")
+    if report_fd is not None:
+        with open(report_fd, "wb") as channel:
+            channel.write(report.sign(config.course_results, config.course_key))
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
@@ -160,7 +164,7 @@ def _grader_files(args: list[str]) -> list[Path]:
     return files
 
 
-def _read_nonce(fd: int) -> str:
+def _read_key(fd: int) -> str:
     chunks = []
     while chunk := os.read(fd, 256):
         chunks.append(chunk)

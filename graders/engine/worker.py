@@ -1,9 +1,11 @@
 """The learner process: the only place where learner code runs.
 
 Started by learner.py as `python -m course.graders.engine.worker IMPL EXERCISE REQUEST_FD
-REPLY_FD [EXTRA_PATH]`. It imports torch, installs the forbidden-call guard, imports the
-learner's file, then answers probe requests until its request channel closes. It produces
-outputs and gradients only; every verdict is decided in the grader process.
+REPLY_FD GRADER_PID`. It first limits itself (it dies with the grader, its
+output is capped, no core files: set here rather than in a preexec_fn, which is unsafe in
+the grader's threaded process), imports torch, installs the forbidden-call guard, imports
+the learner's file, then answers probe requests until its request channel closes. It
+produces outputs and gradients only; every verdict is decided in the grader process.
 
 Messages it sends, in order:
   {"kind": "torch_ready"}, then it waits for one request before importing the learner file
@@ -13,9 +15,12 @@ Messages it sends, in order:
   each with "pid" and the forbidden calls seen while the probe ran.
 """
 
+import ctypes
 import importlib.util
 import math
 import os
+import resource
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -26,7 +31,7 @@ from course.graders.engine import wire
 def main(argv: list[str]) -> None:
     """Serve probe requests for one learner file."""
     impl_path, exercise_name, request_fd, reply_fd = argv[0], argv[1], int(argv[2]), int(argv[3])
-    extra_path = argv[4] if len(argv) > 4 else None
+    _limit_self(grader_pid=int(argv[4]))
     import torch
 
     from course.graders.engine.forbidden import RuntimeGuard
@@ -41,7 +46,7 @@ def main(argv: list[str]) -> None:
     except wire.ChannelClosed:
         return
     try:
-        learner_module = _import_learner_file(Path(impl_path), extra_path)
+        learner_module = _import_learner_file(Path(impl_path))
     except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt too
         reply = {"kind": "import_failed", "error": describe_error(error, impl_path)}
         wire.write_message(reply_fd, {**reply, "pid": os.getpid()})
@@ -66,6 +71,20 @@ def main(argv: list[str]) -> None:
         wire.write_message(reply_fd, reply)
 
 
+def _limit_self(grader_pid: int) -> None:
+    """Die with the grader, cap what learner code may print or write, no core files."""
+    from course.graders.engine.learner import OUTPUT_LIMIT_BYTES
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    if os.getppid() != grader_pid:  # the grader ended before the line above
+        os._exit(1)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_BYTES))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
 def _warm_up(torch) -> None:
     """Pay torch's lazy first-use costs now, while the grader is still loading, not in a check.
 
@@ -77,10 +96,8 @@ def _warm_up(torch) -> None:
     torch.autograd.backward((x * 2,), (torch.ones(2),))
 
 
-def _import_learner_file(path: Path, extra_path: str | None):
-    sys.path.insert(0, str(path.parent))
-    if extra_path:
-        sys.path.insert(0, extra_path)
+def _import_learner_file(path: Path):
+    sys.path.insert(0, str(path.parent))  # its sibling exercises import as in the workspace
     spec = importlib.util.spec_from_file_location(f"learner_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

@@ -1,0 +1,85 @@
+"""The report channel believes exactly one report signed with the run's key, and never
+waits on a pipe that some other process keeps open."""
+
+import os
+import subprocess
+import sys
+import time
+
+from course.graders.engine import report
+
+KEY = "k" * 64
+RESULTS = {"lstm_cell": [{"name": "test_x", "passed": True, "message": "", "seconds": 0.1}]}
+
+
+def test_a_report_signed_with_the_key_is_read_back_whole():
+    assert report.open_signed(report.sign(RESULTS, KEY), KEY) == RESULTS
+
+
+def test_a_report_signed_with_another_key_is_refused():
+    assert report.open_signed(report.sign(RESULTS, "a guessed key"), KEY) == {}
+
+
+def test_a_report_whose_results_were_edited_after_signing_is_refused():
+    failed = {"lstm_cell": [{"name": "test_x", "passed": False, "message": "wrong", "seconds": 0}]}
+    edited = report.sign(failed, KEY).replace(b"false", b"true")
+    assert edited != report.sign(failed, KEY)
+    assert report.open_signed(edited, KEY) == {}
+
+
+def test_two_reports_in_one_pipe_are_refused_even_if_one_is_genuine():
+    forged = report.sign({"lstm_cell": []}, "a guessed key")
+    assert report.open_signed(forged + report.sign(RESULTS, KEY), KEY) == {}
+    assert report.open_signed(report.sign(RESULTS, KEY) + forged, KEY) == {}
+
+
+def test_nothing_garbage_or_a_report_of_the_wrong_shape_is_refused():
+    for data in (None, b"", b"\xff\xfe", b"[]", b'{"body": 1, "mac": "x"}', b'{"mac": "x"}'):
+        assert report.open_signed(data, KEY) == {}, data
+    assert report.open_signed(report.sign([1, 2], KEY), KEY) == {}
+
+
+def writer(script: str, write_fd: int) -> subprocess.Popen:
+    """A Python process holding the write end of a pipe (its number in $FD)."""
+    return subprocess.Popen(
+        [sys.executable, "-c", script],
+        pass_fds=(write_fd,),
+        env={**os.environ, "FD": str(write_fd)},
+    )
+
+
+def test_a_report_larger_than_the_pipe_buffer_is_read_whole():
+    read_fd, write_fd = os.pipe()
+    process = writer("import os; os.write(int(os.environ['FD']), b'x' * 1_000_000)", write_fd)
+    os.close(write_fd)
+    data = report.collect(read_fd, process, time.monotonic() + 60)
+    os.close(read_fd)
+    process.wait()
+    assert data == b"x" * 1_000_000
+
+
+def test_collecting_ends_soon_after_the_grading_process_even_if_another_holds_the_pipe():
+    read_fd, write_fd = os.pipe()
+    holder = writer("import time; time.sleep(60)", write_fd)  # keeps the pipe open
+    grading = writer("import os; os.write(int(os.environ['FD']), b'done')", write_fd)
+    os.close(write_fd)
+    started = time.monotonic()
+    try:
+        data = report.collect(read_fd, grading, started + 60)
+    finally:
+        holder.kill()
+        holder.wait()
+        os.close(read_fd)
+    assert data == b"done"
+    assert time.monotonic() - started < 10
+
+
+def test_a_flood_beyond_the_limit_is_refused_not_kept(monkeypatch):
+    monkeypatch.setattr(report, "LIMIT_BYTES", 1000)
+    read_fd, write_fd = os.pipe()
+    process = writer("import os; os.write(int(os.environ['FD']), b'x' * 5000)", write_fd)
+    os.close(write_fd)
+    data = report.collect(read_fd, process, time.monotonic() + 60)
+    os.close(read_fd)
+    process.wait()
+    assert data is None
