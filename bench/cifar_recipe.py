@@ -1,10 +1,10 @@
 """Measure the CIFAR-10 mini-challenge recipe on CPU: a small ResNet to >= 80% test accuracy.
 
-The script decodes the JPEG copy of CIFAR-10 once into uint8 tensors (cached under /tmp),
-splits the training set into a fixed, seeded 45k/5k train/val split, trains a ~0.3M-parameter
-ResNet-style network with batched tensor augmentation, a one-cycle LR schedule, label smoothing
-and early stopping on validation accuracy, then evaluates the best weights once on the 10k test
-set (with horizontal-flip averaging). The test set is never used for training or selection.
+The script loads CIFAR-10 with the kit's own loader (graders/engine/cifar_data.py: decoded
+once into cached uint8 tensors, the kit's fixed, seeded 45k/5k train/val split), trains a
+~0.3M-parameter ResNet-style network with batched tensor augmentation, a one-cycle LR
+schedule, label smoothing and early stopping on validation accuracy, then evaluates the best
+weights once on the 10k test set (with horizontal-flip averaging). The test set is never used for training or selection.
 
 Usage:
     python bench/cifar_recipe.py --data /tmp/cifar10-jpeg --epochs 10 --seed 0 --json out.json
@@ -13,7 +13,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass
@@ -22,68 +21,18 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torchvision.io import decode_jpeg, read_file
 
+from course.cli.errors import UserError
+from course.graders.engine import cifar_data
 from course.graders.engine.cifar_run import cpu_model
 from course.solutions.early_stopping import EarlyStopping
 from course.solutions.residual_block import ResidualBlock
 
-CLASSES = (
-    "airplane", "automobile", "bird", "cat", "deer",
-    "dog", "frog", "horse", "ship", "truck",
-)  # fmt: skip
-MEAN = (0.4914, 0.4822, 0.4465)
+MEAN = (0.4914, 0.4822, 0.4465)  # the challenge's normalisation (exercises/cifar_challenge.py)
 STD = (0.2470, 0.2435, 0.2616)
-VAL_SIZE = 5_000
-SPLIT_SEED = 0
-CACHE_DIR = Path("/tmp")
 
 
 # --------------------------------------------------------------------------- data
-
-
-def decode_split(root: Path) -> tuple[torch.Tensor, torch.Tensor]:
-    """Decode every `root/<class>/*.jpg` in standard class order.
-
-    Returns `images: (N, 3, 32, 32) uint8` and `labels: (N,) int64`.
-    """
-    missing = [name for name in CLASSES if not (root / name).is_dir()]
-    if missing:
-        raise SystemExit(f"expected class folders {missing} under {root}")
-    images, labels = [], []
-    for label, name in enumerate(CLASSES):
-        files = sorted((root / name).glob("*.jpg"))
-        images.extend(decode_jpeg([read_file(str(path)) for path in files]))
-        labels.extend([label] * len(files))
-    return torch.stack(images), torch.tensor(labels)
-
-
-def load_dataset(data_dir: Path) -> tuple[dict[str, torch.Tensor], float, bool]:
-    """Decode train and test once, caching the tensors in a .pt file under /tmp.
-
-    Returns (`tensors`, seconds, from_cache) where `tensors` holds `train_x: (50000, 3, 32, 32)
-    uint8`, `train_y: (50000,) int64`, `test_x: (10000, 3, 32, 32) uint8`, `test_y: (10000,)`.
-    """
-    key = hashlib.sha1(str(data_dir.resolve()).encode()).hexdigest()[:12]
-    cache = CACHE_DIR / f"cifar10_uint8_{key}.pt"
-    start = time.perf_counter()
-    if cache.exists():
-        return torch.load(cache), time.perf_counter() - start, True
-    train_x, train_y = decode_split(data_dir / "train")
-    test_x, test_y = decode_split(data_dir / "test")
-    tensors = {"train_x": train_x, "train_y": train_y, "test_x": test_x, "test_y": test_y}
-    seconds = time.perf_counter() - start
-    torch.save(tensors, cache)
-    return tensors, seconds, False
-
-
-def train_val_split(
-    images: torch.Tensor, labels: torch.Tensor
-) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
-    """Fixed, seeded split of `images: (N, 3, 32, 32)` into (train, val) with VAL_SIZE val images."""
-    order = torch.randperm(len(images), generator=torch.Generator().manual_seed(SPLIT_SEED))
-    val, train = order[:VAL_SIZE], order[VAL_SIZE:]
-    return (images[train], labels[train]), (images[val], labels[val])
 
 
 def random_crop_flip(
@@ -304,11 +253,19 @@ def main() -> None:
     torch.manual_seed(args.seed)
     recipe = Recipe()
 
-    data, load_seconds, cached = load_dataset(args.data)
+    try:
+        loaded = {name: cifar_data.load_split(args.data, name) for name in ("train", "test")}
+    except UserError as error:
+        raise SystemExit(f"error: {error}") from None
+    load_seconds = sum(part.seconds for part in loaded.values())
+    cached = all(part.from_cache for part in loaded.values())
     source = "cache load" if cached else "decode"
-    print(f"data: {source} {load_seconds:.1f}s  train {tuple(data['train_x'].shape)}  "
-          f"test {tuple(data['test_x'].shape)}")  # fmt: skip
-    train, val = train_val_split(data["train_x"], data["train_y"])
+    test = loaded["test"].split
+    print(f"data: {source} {load_seconds:.1f}s  train {tuple(loaded['train'].split.images.shape)}  "
+          f"test {tuple(test.images.shape)}")  # fmt: skip
+    train_split, val_split = cifar_data.train_val_split(loaded["train"].split)
+    train = (train_split.images, train_split.labels)
+    val = (val_split.images, val_split.labels)
 
     model = build_model(recipe.widths, recipe.dropout).to(memory_format=torch.channels_last)
     parameters = sum(p.numel() for p in model.parameters())
@@ -319,8 +276,8 @@ def main() -> None:
     train_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
-    _, test_acc = evaluate(model, data["test_x"], data["test_y"], recipe, flip=True)
-    _, test_acc_plain = evaluate(model, data["test_x"], data["test_y"], recipe, flip=False)
+    _, test_acc = evaluate(model, test.images, test.labels, recipe, flip=True)
+    _, test_acc_plain = evaluate(model, test.images, test.labels, recipe, flip=False)
     test_seconds = time.perf_counter() - start
 
     summary = {
