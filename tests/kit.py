@@ -83,3 +83,10 @@ def write_mutant(exercise_name: str, mutant_file: Path, folder: Path) -> Path:
     target = folder / f"{exercise_name}.py"
     target.write_text(source, encoding="utf-8")
     return target
+
+
+def failure_messages(exercise_name: str, mutant_name: str, folder: Path) -> dict[str, str]:
+    """{check name: failure message} when the named mutant of the exercise is graded."""
+    (mutant_file,) = [path for path in mutant_files(exercise_name) if path.stem == mutant_name]
+    result = grade_file(exercise_name, write_mutant(exercise_name, mutant_file, folder))
+    return {check.name: check.message for check in result.checks}

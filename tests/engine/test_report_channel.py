@@ -48,14 +48,19 @@ def writer(script: str, write_fd: int) -> subprocess.Popen:
     )
 
 
-def test_a_report_larger_than_the_pipe_buffer_is_read_whole():
+def collected_from_a_writer_of(size: int) -> bytes | None:
+    """What collect() returns from a process that writes `size` bytes and ends."""
     read_fd, write_fd = os.pipe()
-    process = writer("import os; os.write(int(os.environ['FD']), b'x' * 1_000_000)", write_fd)
+    process = writer(f"import os; os.write(int(os.environ['FD']), b'x' * {size})", write_fd)
     os.close(write_fd)
     data = report.collect(read_fd, process, time.monotonic() + 60)
     os.close(read_fd)
     process.wait()
-    assert data == b"x" * 1_000_000
+    return data
+
+
+def test_a_report_larger_than_the_pipe_buffer_is_read_whole():
+    assert collected_from_a_writer_of(1_000_000) == b"x" * 1_000_000
 
 
 def test_collecting_ends_soon_after_the_grading_process_even_if_another_holds_the_pipe():
@@ -76,10 +81,5 @@ def test_collecting_ends_soon_after_the_grading_process_even_if_another_holds_th
 
 def test_a_flood_beyond_the_limit_is_refused_not_kept(monkeypatch):
     monkeypatch.setattr(report, "LIMIT_BYTES", 1000)
-    read_fd, write_fd = os.pipe()
-    process = writer("import os; os.write(int(os.environ['FD']), b'x' * 5000)", write_fd)
-    os.close(write_fd)
-    data = report.collect(read_fd, process, time.monotonic() + 60)
-    os.close(read_fd)
-    process.wait()
-    assert data is None
+    assert collected_from_a_writer_of(1000) == b"x" * 1000
+    assert collected_from_a_writer_of(5000) is None

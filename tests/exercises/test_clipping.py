@@ -9,7 +9,7 @@ import torch
 
 from course.graders import test_clipping as grader
 from course.solutions import clipping as reference
-from tests.kit import grade_file, mutant_files, write_mutant
+from tests.kit import failure_messages
 
 NO_CLIPPING = SimpleNamespace(clip_grad_norm_=lambda parameters, max_norm: torch.tensor(0.0))
 SEEDS = (0, 1)  # the seeds the training check uses
@@ -76,8 +76,6 @@ NAMED_MISTAKES = {
 @pytest.mark.slow
 @pytest.mark.parametrize("mutant", NAMED_MISTAKES)
 def test_the_failure_message_names_the_mistake(mutant, tmp_path):
-    (mutant_file,) = [path for path in mutant_files("clipping") if path.stem == mutant]
-    result = grade_file("clipping", write_mutant("clipping", mutant_file, tmp_path))
-    messages = {check.name: check.message for check in result.checks}
+    messages = failure_messages("clipping", mutant, tmp_path)
     for check, phrase in NAMED_MISTAKES[mutant].items():
         assert phrase in messages[check], messages[check]

@@ -9,7 +9,7 @@ import pytest
 
 from course.graders import test_early_stopping as grader
 from course.solutions import early_stopping as reference
-from tests.kit import grade_file, mutant_files, write_mutant
+from tests.kit import failure_messages
 
 
 def reference_trace(values: list[float], **settings) -> list[list]:
@@ -95,8 +95,6 @@ NAMED_MISTAKES = {
 @pytest.mark.slow
 @pytest.mark.parametrize("mutant", NAMED_MISTAKES)
 def test_the_failure_message_names_the_mistake(mutant, tmp_path):
-    (mutant_file,) = [path for path in mutant_files("early_stopping") if path.stem == mutant]
-    result = grade_file("early_stopping", write_mutant("early_stopping", mutant_file, tmp_path))
-    messages = {check.name: check.message for check in result.checks}
+    messages = failure_messages("early_stopping", mutant, tmp_path)
     for check, phrase in NAMED_MISTAKES[mutant].items():
         assert phrase in messages[check], messages[check]
