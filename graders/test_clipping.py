@@ -37,11 +37,18 @@ NOT_IN_PLACE = (
 
 # -- probes: run in the learner process, sent as source: they use only their arguments ----
 def clip(impl, function_name, grads, arguments, pass_as="list"):
-    """grads {name: tensor or None} become the .grad of fresh parameters, then get clipped."""
+    """grads {name: tensor or None} become the .grad of fresh parameters, then get clipped.
+    Returns (result, .grad after the call, the .grad tensors held from before, the names of
+    parameters whose values changed)."""
     parameters = {
-        name: nn.Parameter(torch.ones(2) if grad is None else torch.ones_like(grad))
+        name: nn.Parameter(
+            torch.linspace(-0.7, 0.9, 2 if grad is None else grad.numel())
+            .to(torch.float32 if grad is None else grad.dtype)
+            .view(2 if grad is None else grad.shape)
+        )
         for name, grad in grads.items()
     }
+    values = {name: parameter.detach().clone() for name, parameter in parameters.items()}
     for name, grad in grads.items():
         parameters[name].grad = None if grad is None else grad.clone()
     held = {name: parameter.grad for name, parameter in parameters.items()}  # before the call
@@ -53,7 +60,8 @@ def clip(impl, function_name, grads, arguments, pass_as="list"):
     else:
         argument = listed
     result = getattr(impl, function_name)(argument, *arguments)
-    return result, {name: parameter.grad for name, parameter in parameters.items()}, held
+    changed = [name for name, p in parameters.items() if not torch.equal(p.detach(), values[name])]
+    return result, {name: parameter.grad for name, parameter in parameters.items()}, held, changed
 
 
 def train_exploding_rnn(impl, rnn_state, head_state, inputs, targets, learning_rate, max_norm):
@@ -120,8 +128,18 @@ def norm_mistakes(grads: dict, max_norm: float) -> dict[str, dict]:
 
 
 def run_clip(learner, function_name: str, grads: dict, *arguments, pass_as: str = "list"):
-    """The learner's (result, grads after the call, the .grad tensors held from before)."""
-    return learner.run(clip, function_name, grads, arguments, pass_as=pass_as)
+    """The learner's (result, grads after the call, the .grad tensors held from before);
+    CheckFailed if the call changed the parameters themselves."""
+    got = learner.run(clip, function_name, grads, arguments, pass_as=pass_as)
+    if not (isinstance(got, (tuple, list)) and len(got) == 4):
+        raise CheckFailed(f"The probe did not get {function_name}'s results back from your code.")
+    result, after, held, changed = got
+    if changed:
+        raise CheckFailed(
+            f"{function_name} changed the parameters themselves ({', '.join(changed)}): "
+            "clipping changes only their gradients, p.grad, never p or p.data."
+        )
+    return result, after, held
 
 
 def expect_gradients(
@@ -302,6 +320,34 @@ def test_parameters_without_a_gradient_are_skipped(learner):
     expect_total_norm(
         total_norm, expected_norm, "the norm of the gradients that exist", CLIPPED_MAX_NORM
     )
+    nothing = {name: None for name in grads}
+    total_norm, after, _ = run_clip(learner, "clip_grad_norm_", nothing, CLIPPED_MAX_NORM)
+    expect_gradients(after, nothing, "PyTorch, which skips parameters without a gradient")
+    expect_total_norm(total_norm, torch.tensor(0.0), "PyTorch's total norm when no parameter "
+                      "has a gradient", CLIPPED_MAX_NORM)  # fmt: skip
+
+
+@check(points=1)
+def test_all_zero_gradients_stay_zero_without_dividing_by_zero(learner):
+    """Gradients that are all zero give total_norm 0 and stay zero (no division by zero, no NaN)."""
+    grads = {name: torch.zeros_like(grad) for name, grad in model_gradients().items()}
+    total_norm, after, _ = run_clip(learner, "clip_grad_norm_", grads, CLIPPED_MAX_NORM)
+    expect_gradients(after, grads, "torch.nn.utils.clip_grad_norm_ on zero gradients",
+                     hint="the gradients must stay 0: divide by (total_norm + 1e-6), never "
+                     "by total_norm alone, and scale only when total_norm > max_norm")  # fmt: skip
+    expect_total_norm(total_norm, torch.tensor(0.0), "the norm of zero gradients", CLIPPED_MAX_NORM)
+
+
+@check(points=1)
+def test_float64_gradients_give_a_float64_total_norm_like_torch(learner):
+    """With float64 gradients, total_norm is a float64 0-dim tensor and the clipped gradients equal PyTorch's."""
+    grads = {name: grad.double() for name, grad in model_gradients(seed=4).items()}
+    total_norm, after, _ = run_clip(learner, "clip_grad_norm_", grads, CLIPPED_MAX_NORM)
+    expected_norm, expected = torch_clip("clip_grad_norm_", grads, CLIPPED_MAX_NORM)
+    expect_gradients(
+        after, expected, "torch.nn.utils.clip_grad_norm_ on float64 gradients", atol=1e-9, rtol=1e-6
+    )  # fmt: skip  (rtol: with or without the 1e-6)
+    expect_total_norm(total_norm, expected_norm, "PyTorch's float64 total norm", CLIPPED_MAX_NORM)
 
 
 @check(points=2)
@@ -353,7 +399,12 @@ def test_value_clipping_matches_torch(learner):
     """Every gradient entry is clamped to [-clip_value, clip_value], as torch.nn.utils.clip_grad_value_ does."""
     grads = model_gradients(seed=2)
     for clip_value in (0.5, 3.0):
-        _, after, _ = run_clip(learner, "clip_grad_value_", grads, clip_value)
+        result, after, _ = run_clip(learner, "clip_grad_value_", grads, clip_value)
+        if result is not None:
+            raise CheckFailed(
+                "clip_grad_value_ should return None, like PyTorch's: it changes the gradients "
+                f"in place, and there is no norm to report. It returned {result!r:.80}."
+            )
         _, expected = torch_clip("clip_grad_value_", grads, clip_value)
         expect_gradients(after, expected, f"torch.nn.utils.clip_grad_value_ with clip_value={clip_value:g}",
                          likely_causes={

@@ -76,7 +76,7 @@ def expect_close(
         detail = (
             f"`{name}` does not match {against}: the largest difference is "
             f"{float(difference.flatten()[flat_index]):.3g} at index {list(index)} "
-            f"(expected {float(expected[index]):.5g}, got {float(tensor[index]):.5g})."
+            f"({_expected_and_got(float(expected[index]), float(tensor[index]))})."
         )
     raise CheckFailed(detail + _likely_cause(tensor, likely_causes, hint, atol, rtol))
 
@@ -98,9 +98,19 @@ def expect_finite_difference_agrees(
 
 def _likely_cause(got, likely_causes, hint, atol, rtol) -> str:
     for cause, would_give in (likely_causes or {}).items():
-        if would_give.shape == got.shape and torch.allclose(got, would_give, atol=atol, rtol=rtol):
+        if would_give.shape == got.shape and torch.allclose(
+            got, would_give.to(got.dtype), atol=atol, rtol=rtol
+        ):
             return f" Likely cause: {cause} (your result matches exactly that mistake)."
     return f" Likely cause: {hint}." if hint else ""
+
+
+def _expected_and_got(expected: float, got: float) -> str:
+    """Both numbers with just enough digits to tell them apart (5 at least)."""
+    for digits in (5, 8, 12, 17):
+        if f"{expected:.{digits}g}" != f"{got:.{digits}g}":
+            break
+    return f"expected {expected:.{digits}g}, got {got:.{digits}g}"
 
 
 def _shape(shape) -> str:

@@ -6,10 +6,13 @@ Two nets, both deciding nothing by themselves in the learner's favour:
   code under `if __name__ == "__main__":` is the learner's own testing and is allowed.
 - `RuntimeGuard` runs inside the learner process and records every call of a forbidden
   function or module, whatever name it was reached by.
-Forbidden entries are dotted names such as `torch.nn.LSTMCell` or `torch.lstm_cell`.
+Forbidden entries are dotted names such as `torch.nn.LSTMCell` or `torch.lstm_cell`, or a
+whole module such as `torch.nn.utils.clip_grad`: every function defined in it or in its
+submodules, private ones and the originals behind their decorators included.
 """
 
 import ast
+import types
 from dataclasses import dataclass
 
 
@@ -34,6 +37,9 @@ def static_uses(source: str, forbidden: tuple[str, ...]) -> list[StaticUse]:
         found = None
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("torch"):
             found = next((last_parts[a.name] for a in node.names if a.name in last_parts), None)
+            found = found or next(
+                (name for name in forbidden if f"{node.module}.".startswith(f"{name}.")), None
+            )
         elif isinstance(node, ast.Attribute) and node.attr in last_parts:
             if _root_name(node) in torch_aliases:
                 found = last_parts[node.attr]
@@ -96,8 +102,10 @@ class RuntimeGuard:
     """Records calls of forbidden torch functions and modules inside the learner process.
 
     Install it before the learner's file is imported. Modules are caught by wrapping their
-    class's `forward`; Python functions by replacing every module attribute that refers to
-    them; built-in torch functions by a TorchFunctionMode that is active while probes run.
+    class's `forward`; Python functions by replacing every module attribute, decorator
+    `__wrapped__` and closure cell that refers to them; built-in torch functions, by object
+    or by operator name (torch.ops.aten.<name> too), by a TorchFunctionMode that is active
+    while probes run.
     """
 
     def __init__(self, forbidden: tuple[str, ...]):
@@ -106,11 +114,15 @@ class RuntimeGuard:
 
         self.seen: list[str] = []
         self._builtin_names: dict[object, str] = {}
+        self._operator_names: dict[str, str] = {}
+        self._python_functions: dict[int, tuple[object, str]] = {}
         guard = self
 
         class _RecordingMode(TorchFunctionMode):
             def __torch_function__(self, func, types, args=(), kwargs=None):
-                name = guard._builtin_names.get(func)
+                name = guard._builtin_names.get(func) or guard._operator_names.get(
+                    str(getattr(func, "__name__", "")).split(".")[0]
+                )
                 if name is not None:
                     guard.record(name)
                 return func(*args, **(kwargs or {}))
@@ -120,12 +132,17 @@ class RuntimeGuard:
             target = _resolve(dotted)
             if target is None:
                 continue
-            if isinstance(target, type) and issubclass(target, torch.nn.Module):
+            if isinstance(target, types.ModuleType):
+                for name, function in _functions_of_module(target):
+                    self._python_functions[id(function)] = (function, name)
+            elif isinstance(target, type) and issubclass(target, torch.nn.Module):
                 self._wrap_forward(target, dotted)
+            elif callable(target) and hasattr(target, "__code__"):
+                self._python_functions[id(target)] = (target, dotted)
             elif callable(target):
                 self._builtin_names[target] = dotted
-                if hasattr(target, "__code__"):
-                    self._replace_everywhere(target, dotted)
+                self._operator_names[dotted.rsplit(".", 1)[-1]] = dotted
+        self._replace_python_functions()
 
     def record(self, dotted: str) -> None:
         """Note one call of a forbidden name."""
@@ -146,9 +163,8 @@ class RuntimeGuard:
 
         module_class.forward = forward
 
-    def _replace_everywhere(self, function, dotted: str) -> None:
+    def _recording(self, function, dotted: str):
         import functools
-        import sys
 
         guard = self
 
@@ -158,13 +174,52 @@ class RuntimeGuard:
             return function(*args, **kwargs)
 
         self._builtin_names[recording] = dotted
+        return recording
+
+    def _replace_python_functions(self) -> None:
+        """Swap every reference to a forbidden Python function for a recording one: module
+        attributes of torch's modules, `__wrapped__` of decorators, and closure cells."""
+        import sys
+
+        functions = dict(self._python_functions)
+        for function, dotted in list(functions.values()):  # the originals behind decorators
+            inner = getattr(function, "__wrapped__", None)
+            while callable(inner) and hasattr(inner, "__code__") and id(inner) not in functions:
+                functions[id(inner)] = (inner, dotted)
+                inner = getattr(inner, "__wrapped__", None)
+        recordings = {key: self._recording(f, dotted) for key, (f, dotted) in functions.items()}
+        for function, _ in functions.values():
+            if id(getattr(function, "__wrapped__", None)) in recordings:
+                function.__wrapped__ = recordings[id(function.__wrapped__)]
+            for cell in getattr(function, "__closure__", None) or ():
+                try:
+                    if id(cell.cell_contents) in recordings:
+                        cell.cell_contents = recordings[id(cell.cell_contents)]
+                except ValueError:  # an empty cell
+                    continue
         for module in list(sys.modules.values()):
             namespace = getattr(module, "__dict__", None)
-            if not namespace or not getattr(module, "__name__", "").startswith("torch"):
+            name = getattr(module, "__name__", None)
+            if not namespace or not isinstance(name, str) or not name.startswith("torch"):
                 continue
             for attribute, value in list(namespace.items()):
-                if value is function:
-                    setattr(module, attribute, recording)
+                if id(value) in recordings and functions[id(value)][0] is value:
+                    setattr(module, attribute, recordings[id(value)])
+
+
+def _functions_of_module(module: types.ModuleType) -> list[tuple[str, object]]:
+    """(dotted name, function) for every Python function defined in `module` or below it."""
+    import sys
+
+    prefix = module.__name__
+    found = []
+    for name, loaded in list(sys.modules.items()):
+        if name != prefix and not name.startswith(prefix + "."):
+            continue
+        for attribute, value in list(getattr(loaded, "__dict__", {}).items()):
+            if isinstance(value, types.FunctionType) and value.__module__ == name:
+                found.append((f"{name}.{attribute}", value))
+    return found
 
 
 def _resolve(dotted: str) -> object | None:

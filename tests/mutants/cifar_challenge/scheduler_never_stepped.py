@@ -1,4 +1,6 @@
 """The learner creates the LR scheduler but never calls scheduler.step(): the rate never changes."""
 
-REPLACE = {"            optimizer.step()\n            scheduler.step()": "            optimizer.step()"}
+REPLACE = {
+    "            optimizer.step()\n            scheduler.step()": "            optimizer.step()"
+}
 LOSES = ["test_learning_rate_follows_a_schedule"]

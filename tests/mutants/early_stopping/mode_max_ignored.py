@@ -1,4 +1,6 @@
 """The learner always treats lower as better, so accuracies never improve after the first."""
 
-REPLACE = {'        if self.mode == "min":\n            improves': '        if True:\n            improves'}
+REPLACE = {
+    '        if self.mode == "min":\n            improves': "        if True:\n            improves"
+}
 LOSES = ["test_mode_max_follows_an_accuracy_curve"]
