@@ -255,8 +255,9 @@ def multi_head_mistakes(state, num_heads, query, key, value, mask=None) -> dict[
     def project(layer, x):
         return F.linear(x, state[f"{layer}.weight"], state.get(f"{layer}.bias"))
 
-    def forward(split, merge, scale=None, project_out=True, softmax_dim=-1, mask=mask):
-        q, k, v = (split(project(layer, x)) for layer, x in zip(("w_q", "w_k", "w_v"), (query, key, value)))  # fmt: skip
+    def forward(split, merge, scale=None, project_out=True, softmax_dim=-1, mask=mask,
+                sources=(query, key, value)):  # fmt: skip
+        q, k, v = (split(project(layer, x)) for layer, x in zip(("w_q", "w_k", "w_v"), sources))
         heads, weights = attention_by_hand(q, k, v, mask, scale=scale, softmax_dim=softmax_dim)
         merged = merge(heads)
         return (project("w_o", merged) if project_out else merged), weights
@@ -291,7 +292,12 @@ def multi_head_mistakes(state, num_heads, query, key, value, mask=None) -> dict[
         "in every head, the softmax runs over the queries (dim=-2) instead of the keys": forward(
             split, merge, softmax_dim=-2
         ),
+        "the values are projected from the key input (w_v(key)); they come from the value "
+        "input, w_v(value)": forward(split, merge, sources=(query, key, key)),
     }
+    if query.shape == key.shape:  # self-attention: the inputs can be swapped
+        mistakes["the query and key inputs go through each other's projection (w_q is for the "
+                 "query, w_k for the key)"] = forward(split, merge, sources=(key, query, value))  # fmt: skip
     if mask is not None:
         mistakes[INVERTED_MASK] = forward(split, merge, mask=~mask)
     return mistakes

@@ -494,8 +494,10 @@ def test_clipping_lets_an_rnn_with_exploding_gradients_train(learner):
                 f"{max(step - 1, 0)} and {float(losses[step])} at step {step}. Without clipping "
                 "this happens at step 1: the first gradients have a total norm above 10,000. Your "
                 f"clip_grad_norm_(model.parameters(), {EXPLODING_MAX_NORM:g}) did not bring "
-                "their total norm down to max_norm (model.parameters() is a generator: is it "
-                "read twice, so that the second loop finds nothing to scale?)."
+                "their total norm down to max_norm. Likely causes: model.parameters() is a "
+                "generator read twice, so the second loop finds nothing to scale; a factor "
+                "that is not min(1, max_norm / (total_norm + 1e-6)); or a norm taken of "
+                "something else than the gradients (see the other checks' messages)."
             )
         if loss < EXPLODING_LOSS_LIMIT:
             return
