@@ -67,6 +67,14 @@ def run_multi_head(impl, state_dict, num_heads, query, key, value, mask=None, bi
     return attention(query, key, value, mask)
 
 
+def run_multi_head_masks(impl, state_dict, num_heads, query, key, masks):
+    """One module called once per mask, in turn: nothing may carry over between calls."""
+    attention = impl.MultiHeadAttention(query.shape[-1], num_heads).to(query.dtype)
+    if attention.load_state_dict(state_dict, strict=False).unexpected_keys:  # buffers may differ
+        attention.load_state_dict(state_dict)  # a layer of the contract is missing: say which
+    return [attention(query, key, key, mask) for mask in masks]
+
+
 def multi_head_gradients(impl, state_dict, num_heads, inputs, mask, grad_output):
     attention = impl.MultiHeadAttention(inputs[0].shape[-1], num_heads).to(inputs[0].dtype)
     if attention.load_state_dict(state_dict, strict=False).unexpected_keys:  # buffers may differ
@@ -240,7 +248,7 @@ def torch_multi_head_forward(state, num_heads, query, key, value, mask=None, bia
     """
     attention = torch_multi_head(state, num_heads, bias)
     blocked = None if mask is None else ~mask
-    if mask is not None and mask.dim() == 4:
+    if mask is not None and mask.dim() != 2:  # any other shape that broadcasts
         batch, length_q, length_k = query.shape[0], query.shape[1], key.shape[1]
         blocked = blocked.expand(batch, num_heads, length_q, length_k).flatten(0, 1)
     with torch.no_grad():
@@ -327,14 +335,21 @@ def compare_multi_head(got, state, num_heads, query, key, value, mask=None, bias
 # -- checks: scaled_dot_product_attention ----------------------------------------------
 @check(points=2)
 def test_attention_returns_output_and_weights_of_the_documented_shapes(learner):
-    """For q (..., Lq, d_k), k (..., Lk, d_k), v (..., Lk, d_v): output (..., Lq, d_v), weights (..., Lq, Lk), with any leading dims."""
-    for leading in ((BATCH,), (BATCH, 3), ()):
-        q, k, v = random_tensors((*leading, LENGTH_Q, D_K), (*leading, LENGTH_K, D_K), (*leading, LENGTH_K, D_V), seed=1)  # fmt: skip
-        unpack_attention(
+    """For q (..., Lq, d_k), k (..., Lk, d_k), v (..., Lk, d_v): output (..., Lq, d_v) of q's dtype (float32, float64, bfloat16), weights (..., Lq, Lk), with any leading dims."""
+    cases = [(leading, torch.float32) for leading in ((BATCH,), (BATCH, 3), ())]
+    for leading, dtype in [*cases, ((BATCH,), torch.float64), ((BATCH,), torch.bfloat16)]:
+        q, k, v = random_tensors((*leading, LENGTH_Q, D_K), (*leading, LENGTH_K, D_K), (*leading, LENGTH_K, D_V), seed=1, dtype=dtype)  # fmt: skip
+        output, _ = unpack_attention(
             learner.run(run_attention, q, k, v),
             (*leading, LENGTH_Q, D_V), (*leading, LENGTH_Q, LENGTH_K),
             f"scaled_dot_product_attention's result for q of shape {tuple(q.shape)}",
         )  # fmt: skip
+        if output.dtype != dtype:
+            raise CheckFailed(
+                f"For {dtype} inputs the output should be {dtype} too (the dtype of q), but it "
+                f"is {output.dtype}. Likely cause: a tensor made with a fixed dtype (torch.tensor, "
+                "torch.zeros without dtype=) or a .float()/.to(...) on the way."
+            )
 
 
 @check(points=4)
@@ -573,20 +588,35 @@ def test_multi_head_attention_matches_torch_multihead_attention(learner):
 
 @check(points=2)
 def test_multi_head_attention_applies_causal_and_padding_masks_like_torch(learner):
-    """A (L, L) causal mask, an (N, 1, 1, Lk) padding mask and an (N, heads, L, L) mask per head give nn.MultiheadAttention's results with the inverted masks (its True = blocked)."""
+    """One module, called in turn with no mask, a (L, L) causal mask, an (N, 1, 1, Lk) padding mask, an (N, heads, L, L) and a (heads, L, L) mask per head, and (Lq, Lk) masks in cross-attention, gives nn.MultiheadAttention's results with the inverted masks (its True = blocked)."""
     state = multi_head_weights(24)
-    (x,) = random_tensors((BATCH, LENGTH_K, D_MODEL), seed=25)
-    causal = torch.ones(LENGTH_K, LENGTH_K, dtype=torch.bool).tril()
-    got = learner.run(run_multi_head, state, NUM_HEADS, x, x, x, causal)
-    compare_multi_head(got, state, NUM_HEADS, x, x, x, mask=causal)
+    x, query = random_tensors((BATCH, LENGTH_K, D_MODEL), (BATCH, LENGTH_Q, D_MODEL), seed=25)
     padding = torch.ones(BATCH, LENGTH_K, dtype=torch.bool)
     padding[0, -2:] = False  # the first sequence is two positions shorter
-    padding = padding.view(BATCH, 1, 1, LENGTH_K)  # broadcasts over heads and queries
-    got = learner.run(run_multi_head, state, NUM_HEADS, x, x, x, padding)
-    compare_multi_head(got, state, NUM_HEADS, x, x, x, mask=padding)
-    per_head = random_mask((BATCH, NUM_HEADS, LENGTH_K, LENGTH_K), 31)
-    got = learner.run(run_multi_head, state, NUM_HEADS, x, x, x, per_head)
-    compare_multi_head(got, state, NUM_HEADS, x, x, x, mask=per_head)
+    self_masks = {
+        "no mask": None,
+        "a causal (L, L) mask": torch.ones(LENGTH_K, LENGTH_K, dtype=torch.bool).tril(),
+        "an (N, 1, 1, Lk) padding mask": padding.view(BATCH, 1, 1, LENGTH_K),
+        "an (N, heads, L, L) mask": random_mask((BATCH, NUM_HEADS, LENGTH_K, LENGTH_K), 31),
+        "a (heads, L, L) mask": random_mask((NUM_HEADS, LENGTH_K, LENGTH_K), 32),
+    }
+    cross_masks = {
+        "an (Lq, Lk) mask in cross-attention": random_mask((LENGTH_Q, LENGTH_K), 33),
+        "an (N, 1, 1, Lk) padding mask in cross-attention": padding.view(BATCH, 1, 1, LENGTH_K),
+    }
+    for source, masks in ((x, self_masks), (query, cross_masks)):
+        got = learner.run(run_multi_head_masks, state, NUM_HEADS, source, x, list(masks.values()))
+        if not (isinstance(got, list) and len(got) == len(masks)):
+            raise CheckFailed("The probe did not get one result per call back from your module.")
+        for (what, mask), result in zip(masks.items(), got):
+            try:
+                compare_multi_head(result, state, NUM_HEADS, source, x, x, mask=mask)
+            except CheckFailed as failure:
+                raise CheckFailed(
+                    f"With {what} (the same module, called once per mask in turn): {failure} "
+                    "A mask is anything that broadcasts to (N, num_heads, Lq, Lk); nothing "
+                    "from an earlier call may be kept."
+                ) from None
 
 
 @check(points=1)

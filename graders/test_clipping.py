@@ -36,7 +36,7 @@ NOT_IN_PLACE = (
 
 
 # -- probes: run in the learner process, sent as source: they use only their arguments ----
-def clip(impl, function_name, grads, arguments, pass_as="list"):
+def clip(impl, function_name, grads, arguments, pass_as="list", frozen=()):
     """grads {name: tensor or None} become the .grad of fresh parameters, then get clipped.
     Returns (result, .grad after the call, the .grad tensors held from before, the names of
     parameters whose values changed)."""
@@ -49,6 +49,8 @@ def clip(impl, function_name, grads, arguments, pass_as="list"):
         for name, grad in grads.items()
     }
     values = {name: parameter.detach().clone() for name, parameter in parameters.items()}
+    for name in frozen:  # requires_grad=False, but a .grad is set: it is clipped all the same
+        parameters[name].requires_grad_(False)
     for name, grad in grads.items():
         parameters[name].grad = None if grad is None else grad.clone()
     held = {name: parameter.grad for name, parameter in parameters.items()}  # before the call
@@ -96,13 +98,15 @@ def model_gradients(seed: int = 0) -> dict[str, torch.Tensor]:
     return {name: grad for (name, _), grad in zip(model.named_parameters(), grads)}
 
 
-def torch_clip(function_name: str, grads: dict, *arguments) -> tuple[object, dict]:
+def torch_clip(function_name: str, grads: dict, *arguments, frozen=()) -> tuple[object, dict]:
     """What PyTorch's own function returns and leaves in .grad; None gradients stay None."""
     parameters = {name: nn.Parameter(torch.ones(2)) for name in grads}
     for name, grad in grads.items():
         if grad is not None:
             parameters[name] = nn.Parameter(torch.ones_like(grad))
             parameters[name].grad = grad.clone()
+    for name in frozen:
+        parameters[name].requires_grad_(False)
     result = getattr(torch.nn.utils, function_name)(list(parameters.values()), *arguments)
     return result, {name: parameter.grad for name, parameter in parameters.items()}
 
@@ -127,10 +131,10 @@ def norm_mistakes(grads: dict, max_norm: float) -> dict[str, dict]:
     }
 
 
-def run_clip(learner, function_name: str, grads: dict, *arguments, pass_as: str = "list"):
+def run_clip(learner, function_name: str, grads: dict, *arguments, pass_as="list", frozen=()):
     """The learner's (result, grads after the call, the .grad tensors held from before);
     CheckFailed if the call changed the parameters themselves."""
-    got = learner.run(clip, function_name, grads, arguments, pass_as=pass_as)
+    got = learner.run(clip, function_name, grads, arguments, pass_as=pass_as, frozen=frozen)
     if not (isinstance(got, (tuple, list)) and len(got) == 4):
         raise CheckFailed(f"The probe did not get {function_name}'s results back from your code.")
     result, after, held, changed = got
@@ -311,7 +315,7 @@ def test_other_p_norms_match_torch(learner):
 
 @check(points=2)
 def test_parameters_without_a_gradient_are_skipped(learner):
-    """Parameters whose .grad is None keep None; the others are clipped by the norm of the gradients that exist."""
+    """Parameters whose .grad is None keep None; the others (requires_grad or not) are clipped by the norm of the gradients that exist."""
     grads = model_gradients()
     grads = {name: None if "bias" in name else grad for name, grad in grads.items()}
     total_norm, after, _ = run_clip(learner, "clip_grad_norm_", grads, CLIPPED_MAX_NORM)
@@ -320,6 +324,11 @@ def test_parameters_without_a_gradient_are_skipped(learner):
     expect_total_norm(
         total_norm, expected_norm, "the norm of the gradients that exist", CLIPPED_MAX_NORM
     )
+    frozen = ["head.weight"]
+    total_norm, after, _ = run_clip(learner, "clip_grad_norm_", model_gradients(), CLIPPED_MAX_NORM, frozen=frozen)  # fmt: skip
+    expected_norm, expected = torch_clip("clip_grad_norm_", model_gradients(), CLIPPED_MAX_NORM, frozen=frozen)  # fmt: skip
+    expect_gradients(after, expected, "PyTorch, which clips every .grad that is not None, "
+                     "also that of a parameter with requires_grad=False")  # fmt: skip
     nothing = {name: None for name in grads}
     total_norm, after, _ = run_clip(learner, "clip_grad_norm_", nothing, CLIPPED_MAX_NORM)
     expect_gradients(after, nothing, "PyTorch, which skips parameters without a gradient")

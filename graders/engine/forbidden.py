@@ -15,6 +15,16 @@ import ast
 import types
 from dataclasses import dataclass
 
+TAMPERING_NAMES = frozenset({
+    "DisableTorchFunction", "DisableTorchFunctionSubclass", "TorchFunctionMode",
+    "_pop_mode", "_pop_mode_temporarily", "_push_mode", "_set_torch_function_mode",
+    "_get_current_function_mode", "_get_current_function_mode_stack", "unwrap", "__wrapped__",
+    "__closure__", "cell_contents", "get_objects", "get_referrers", "RuntimeGuard", "graders",
+    "setprofile", "settrace",
+})  # fmt: skip
+"""Names that only code reaching into the grader's guard needs: switching torch function
+modes off, unwrapping decorated functions, walking closures or the garbage collector."""
+
 
 @dataclass(frozen=True)
 class StaticUse:
@@ -22,6 +32,7 @@ class StaticUse:
 
     forbidden: str
     line: int
+    tampering: bool = False
 
 
 def static_uses(source: str, forbidden: tuple[str, ...]) -> list[StaticUse]:
@@ -40,6 +51,11 @@ def static_uses(source: str, forbidden: tuple[str, ...]) -> list[StaticUse]:
             found = found or next(
                 (name for name in forbidden if f"{node.module}.".startswith(f"{name}.")), None
             )
+        elif isinstance(node, ast.Import):
+            found = next(
+                (f for a in node.names for f in forbidden if f"{a.name}.".startswith(f"{f}.")),
+                None,
+            )
         elif isinstance(node, ast.Attribute) and node.attr in last_parts:
             if _root_name(node) in torch_aliases:
                 found = last_parts[node.attr]
@@ -47,7 +63,26 @@ def static_uses(source: str, forbidden: tuple[str, ...]) -> list[StaticUse]:
             found = last_parts[node.args[1].value]
         if found:
             uses.append(StaticUse(found, node.lineno))
+        elif _tampering_name(node):
+            uses.append(StaticUse(_tampering_name(node), node.lineno, tampering=True))
     return uses
+
+
+def _tampering_name(node: ast.AST) -> str | None:
+    """The guard-tampering name this node mentions (as a name, attribute, import or string)."""
+    if isinstance(node, ast.Attribute):
+        names = [node.attr]
+    elif isinstance(node, ast.Name):
+        names = [node.id]
+    elif isinstance(node, ast.alias):
+        names = [*node.name.split("."), node.asname]
+    elif isinstance(node, ast.ImportFrom):
+        names = (node.module or "").split(".")
+    elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        names = [node.value]
+    else:
+        return None
+    return next((name for name in names if name in TAMPERING_NAMES), None)
 
 
 def _torch_aliases(tree: ast.Module) -> set[str]:
@@ -139,10 +174,11 @@ class RuntimeGuard:
                 self._wrap_forward(target, dotted)
             elif callable(target) and hasattr(target, "__code__"):
                 self._python_functions[id(target)] = (target, dotted)
-            elif callable(target):
-                self._builtin_names[target] = dotted
+            elif callable(target):  # a built-in: caught by the mode, and by name when reached
+                self._builtin_names[target] = dotted  # with torch function modes switched off
                 self._operator_names[dotted.rsplit(".", 1)[-1]] = dotted
-        self._replace_python_functions()
+                self._python_functions[id(target)] = (target, dotted)
+        self._replace_python_functions(forbidden)
 
     def record(self, dotted: str) -> None:
         """Note one call of a forbidden name."""
@@ -173,12 +209,14 @@ class RuntimeGuard:
             guard.record(dotted)
             return function(*args, **kwargs)
 
+        del recording.__wrapped__  # inspect.unwrap must not lead back to the original
         self._builtin_names[recording] = dotted
         return recording
 
-    def _replace_python_functions(self) -> None:
-        """Swap every reference to a forbidden Python function for a recording one: module
-        attributes of torch's modules, `__wrapped__` of decorators, and closure cells."""
+    def _replace_python_functions(self, forbidden: tuple[str, ...]) -> None:
+        """Swap every reference to a forbidden function for a recording one: attributes of
+        torch's modules (and of each forbidden name's own parent), `__wrapped__` of
+        decorators, and closure cells."""
         import sys
 
         functions = dict(self._python_functions)
@@ -197,7 +235,8 @@ class RuntimeGuard:
                         cell.cell_contents = recordings[id(cell.cell_contents)]
                 except ValueError:  # an empty cell
                     continue
-        for module in list(sys.modules.values()):
+        parents = [_resolve(dotted.rsplit(".", 1)[0]) for dotted in forbidden if "." in dotted]
+        for module in [*sys.modules.values(), *parents]:
             namespace = getattr(module, "__dict__", None)
             name = getattr(module, "__name__", None)
             if not namespace or not isinstance(name, str) or not name.startswith("torch"):

@@ -191,6 +191,15 @@ class LearnerProcess:
         uses = static_uses(source, self.exercise.forbidden)
         if not uses:
             return None
+        tampering = [use for use in uses if use.tampering]
+        if tampering:
+            where = ", ".join(f"{use.forbidden} (line {use.line})" for use in tampering)
+            return ForbiddenCallUsed(
+                f"Your file uses {where}: that reaches into how PyTorch dispatches calls or "
+                "how the grader watches them, which no exercise needs, so no check can give "
+                "points for this file. Remove it (testing code may go under "
+                '`if __name__ == "__main__":`).'
+            )
         where = ", ".join(f"{use.forbidden} (line {use.line})" for use in uses)
         return ForbiddenCallUsed(
             f"Your file uses {where}: that is PyTorch's own version of what this exercise "
