@@ -49,7 +49,7 @@ class LSTMCell(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Uniform(-1/sqrt(H), 1/sqrt(H)) for every parameter, as PyTorch does."""
+        """Uniform(-1/sqrt(H), 1/sqrt(H)) for every parameter, biases included, as PyTorch does."""
         bound = 1.0 / math.sqrt(self.hidden_size)
         for parameter in self.parameters():
             nn.init.uniform_(parameter, -bound, bound)
@@ -59,9 +59,11 @@ class LSTMCell(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """One step of the LSTM.
 
-        input: (N, I) batched, or (I,) for a single example
-        hx: (h, c) with each (N, H) (or (H,) for a single example), or None for zeros
-        returns (h, c): each (N, H) (or (H,) for a single example), same dtype as input
+        input: (N, I) batched (N = 1 included), or (I,) for a single example
+        hx: (h, c) with each (N, H) (or (H,) for a single example), or None for zeros of
+            the input's dtype; None always means zeros: the cell keeps no state between calls
+        returns (h, c), in that order: each (N, H) (still (1, H) when N = 1), or (H,) for a
+            single example; same dtype as input
         """
         # YOUR CODE HERE
         raise NotImplementedError("LSTMCell.forward")
@@ -72,9 +74,11 @@ def lstm_forward(
 ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
     """Run `cell` over a whole sequence, one time step after another.
 
-    x: (N, T, I) batch-first sequences
+    x: (N, T, I) batch-first sequences, any N >= 1 and T >= 1
     hx: (h_0, c_0) with each (N, H), or None for zeros
-    returns outputs (N, T, H), the hidden state after every step, and (h_T, c_T), each (N, H)
+    returns outputs (N, T, H), the hidden state after every step, and (h_T, c_T), each (N, H);
+    same dtype as x. Gradients flow back through every step (backpropagation through time),
+    to x, to (h_0, c_0) and to every parameter, as through nn.LSTM: never detach the state.
     """
     # YOUR CODE HERE
     raise NotImplementedError("lstm_forward")

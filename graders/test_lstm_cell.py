@@ -15,7 +15,9 @@ from course.graders.engine.compare import (
     expect_finite_difference_agrees,
     expect_pair,
     expect_shape,
+    expect_tensor,
 )
+from course.graders.engine.learner import LearnerRaised
 
 INPUT_SIZE, HIDDEN_SIZE, BATCH = 5, 4, 3
 
@@ -26,6 +28,19 @@ def run_cell(impl, state_dict, input, hx, bias=True):
     cell = cell.to(input.dtype)
     cell.load_state_dict(state_dict)
     return cell(input, hx)
+
+
+def run_cell_after_a_call_with_a_state(impl, state_dict, input, first_hx):
+    cell = impl.LSTMCell(input.shape[-1], state_dict["weight_hh"].shape[1]).to(input.dtype)
+    cell.load_state_dict(state_dict)
+    cell(input, first_hx)
+    return cell(input, None)
+
+
+def fresh_parameters(impl, input_size, hidden_size):
+    torch.manual_seed(0)
+    cell = impl.LSTMCell(input_size, hidden_size)
+    return {name: parameter.detach().clone() for name, parameter in cell.named_parameters()}
 
 
 def cell_gradients(impl, state_dict, input, hx, grad_h, grad_c):
@@ -66,6 +81,20 @@ def run_sequence(impl, state_dict, x, hx):
     cell = impl.LSTMCell(x.shape[-1], state_dict["weight_hh"].shape[1]).to(x.dtype)
     cell.load_state_dict(state_dict)
     return impl.lstm_forward(cell, x, hx)
+
+
+def sequence_gradients(impl, state_dict, x, hx, grad_outputs, grad_h, grad_c):
+    cell = impl.LSTMCell(x.shape[-1], state_dict["weight_hh"].shape[1]).to(x.dtype)
+    cell.load_state_dict(state_dict)
+    leaves = {"x": x.clone().requires_grad_(), "h_0": hx[0].clone().requires_grad_(),
+              "c_0": hx[1].clone().requires_grad_()}  # fmt: skip
+    outputs, (h, c) = impl.lstm_forward(cell, leaves["x"], (leaves["h_0"], leaves["c_0"]))
+    loss = (outputs * grad_outputs).sum() + (h * grad_h).sum() + (c * grad_c).sum()
+    if loss.requires_grad:  # a fully detached lstm_forward: no gradient reaches anything
+        loss.backward()
+    grads = {name: leaf.grad for name, leaf in leaves.items()}
+    grads.update({name: parameter.grad for name, parameter in cell.named_parameters()})
+    return grads
 
 
 def train_recall(impl, cell_state, head_state, inputs, labels, learning_rate):
@@ -135,6 +164,10 @@ def mistaken_step(state_dict: dict, x, hx) -> dict[str, tuple]:
     }
 
 
+SWAPPED_RESULT = "forward returns (c, h); it must return (h, c), in that order"
+SWAPPED_STATE = "hx is unpacked as (c, h); it comes as (h, c), in that order"
+
+
 def random_state(batch: int = BATCH, dtype=torch.float32, seed: int = 1):
     generator = torch.Generator().manual_seed(seed)
 
@@ -152,22 +185,33 @@ def unpack_state(got: object, shape: tuple, what: str) -> tuple[torch.Tensor, to
 # -- checks ----------------------------------------------------------------------------
 @check(points=2)
 def test_batched_step_returns_h_and_c_of_shape_N_H(learner):
-    """forward on input (N, I) returns (h, c), each (N, H)."""
-    x, hx = random_state()
-    got = learner.run(run_cell, fresh_weights(0), x, hx)
-    unpack_state(got, (BATCH, HIDDEN_SIZE), "LSTMCell.forward's result")
+    """forward on input (N, I) returns (h, c), each (N, H), a batch of one (1, I) included."""
+    for batch in (BATCH, 1):
+        x, hx = random_state(batch=batch)
+        got = learner.run(run_cell, fresh_weights(0), x, hx)
+        for name, tensor in zip(("h", "c"), expect_pair(got, "LSTMCell.forward's result")):
+            if batch == 1 and getattr(tensor, "shape", None) == (HIDDEN_SIZE,):
+                raise CheckFailed(
+                    f"For a batched input of shape (1, {INPUT_SIZE}), `{name}` should have shape "
+                    f"(1, {HIDDEN_SIZE}), but it has shape ({HIDDEN_SIZE},). Likely cause: the "
+                    "batch dimension is squeezed away whenever N = 1 (squeeze() or [0]); remove "
+                    "it only when the input itself was unbatched, of shape (I,)."
+                )
+        unpack_state(got, (batch, HIDDEN_SIZE), "LSTMCell.forward's result")
 
 
 @check(points=1)
 def test_unbatched_step_returns_h_and_c_of_shape_H(learner):
-    """forward on a single example (I,) with state (H,) returns (h, c), each (H,), like nn.LSTMCell."""
+    """forward on a single example (I,), with a state (H,) or hx=None, returns (h, c), each (H,), like nn.LSTMCell."""
     x, (h0, c0) = random_state(batch=1)
     weights = fresh_weights(0)
-    got = learner.run(run_cell, weights, x[0], (h0[0], c0[0]))
-    h, c = unpack_state(got, (HIDDEN_SIZE,), "LSTMCell.forward's result")
-    expected_h, expected_c = reference_cell(weights)(x[0], (h0[0], c0[0]))
-    expect_close(h, expected_h.detach(), "h", against="nn.LSTMCell on the same single example")
-    expect_close(c, expected_c.detach(), "c", against="nn.LSTMCell on the same single example")
+    for state, given in (((h0[0], c0[0]), "a state (H,)"), (None, "hx=None")):
+        got = learner.run(run_cell, weights, x[0], state)
+        h, c = unpack_state(got, (HIDDEN_SIZE,), f"LSTMCell.forward's result for {given}")
+        expected_h, expected_c = (t.detach() for t in reference_cell(weights)(x[0], state))
+        against = f"nn.LSTMCell on the same single example (I,) with {given}"
+        expect_close(h, expected_h, "h", against=against)
+        expect_close(c, expected_c, "c", against=against)
 
 
 @check(points=4)
@@ -180,6 +224,8 @@ def test_h_and_c_match_torch_lstm_cell_with_the_same_weights(learner):
     )
     expected_h, expected_c = (t.detach() for t in reference_cell(weights)(x, hx))
     mistakes = mistaken_step(weights, x, hx)
+    mistakes[SWAPPED_RESULT] = (expected_c, expected_h)
+    mistakes[SWAPPED_STATE] = tuple(t.detach() for t in reference_cell(weights)(x, hx[::-1]))
     expect_close(got_c, expected_c, "c", against="nn.LSTMCell",
                  likely_causes={cause: pair[1] for cause, pair in mistakes.items()},
                  hint="check the cell update c = sigmoid(f) * c_prev + sigmoid(i) * tanh(g)")  # fmt: skip
@@ -190,20 +236,42 @@ def test_h_and_c_match_torch_lstm_cell_with_the_same_weights(learner):
 
 @check(points=2)
 def test_hx_none_means_a_zero_state(learner):
-    """hx=None starts from h = c = 0, of the input's batch size and dtype."""
-    weights = fresh_weights(4)
-    x, _ = random_state(seed=5)
-    got = learner.run(run_cell, weights, x, None)
-    h, c = unpack_state(got, (BATCH, HIDDEN_SIZE), "LSTMCell.forward(input, None)")
-    expected_h, expected_c = (t.detach() for t in reference_cell(weights)(x))
-    hint = "with hx=None, h and c start as zeros of shape (N, H)"
-    expect_close(h, expected_h, "h", against="nn.LSTMCell with no state", hint=hint)
-    expect_close(c, expected_c, "c", against="nn.LSTMCell with no state", hint=hint)
+    """hx=None starts from h = c = 0, of the input's batch size and dtype (float32 and float64), even after a call with a state."""
+    for dtype in (torch.float32, torch.float64):
+        weights = fresh_weights(4, dtype=dtype)
+        x, first_hx = random_state(dtype=dtype, seed=5)
+        what = f"LSTMCell.forward(input, None) on a {dtype} input"
+        try:
+            got = learner.run(run_cell_after_a_call_with_a_state, weights, x, first_hx)
+        except LearnerRaised as error:
+            if dtype == torch.float32:
+                raise
+            raise CheckFailed(
+                f"{what} failed. {error}\nLikely cause: the zero state is made with torch.zeros(...), "
+                "which is float32 whatever the input; make it with input.new_zeros(N, H), which "
+                "has the input's dtype and device."
+            ) from None
+        h, c = unpack_state(got, (BATCH, HIDDEN_SIZE), what)
+        reference = reference_cell(weights, dtype=dtype)
+        expected_h, expected_c = (t.detach() for t in reference(x))
+        previous_call = tuple(t.detach() for t in reference(x, first_hx))
+        mistakes = {
+            "the cell keeps the state of its previous call; hx=None must mean zeros every time": tuple(
+                t.detach() for t in reference(x, previous_call)
+            ),
+            SWAPPED_RESULT: (expected_c, expected_h),
+        }
+        hint = "with hx=None, h and c start as zeros of shape (N, H) and the input's dtype (input.new_zeros)"
+        against = f"nn.LSTMCell with no state ({dtype})"
+        expect_close(h, expected_h, "h", against=against, hint=hint,
+                     likely_causes={cause: pair[0] for cause, pair in mistakes.items()})  # fmt: skip
+        expect_close(c, expected_c, "c", against=against, hint=hint,
+                     likely_causes={cause: pair[1] for cause, pair in mistakes.items()})  # fmt: skip
 
 
 @check(points=1)
-def test_cell_without_bias_matches_torch(learner):
-    """LSTMCell(..., bias=False) has no bias parameters and matches nn.LSTMCell(bias=False)."""
+def test_parameters_follow_torch_init_and_bias_false_matches_torch(learner):
+    """A fresh cell's parameters are drawn from Uniform(-1/sqrt(H), 1/sqrt(H)), biases included; LSTMCell(..., bias=False) has no bias parameters and matches nn.LSTMCell(bias=False)."""
     weights = fresh_weights(6, bias=False)
     x, hx = random_state(seed=7)
     got = learner.run(run_cell, weights, x, hx, bias=False)
@@ -211,6 +279,43 @@ def test_cell_without_bias_matches_torch(learner):
     expected_h, expected_c = (t.detach() for t in reference_cell(weights, bias=False)(x, hx))
     expect_close(h, expected_h, "h", against="nn.LSTMCell(bias=False)")
     expect_close(c, expected_c, "c", against="nn.LSTMCell(bias=False)")
+    expect_uniform_initialisation(learner)
+
+
+INIT_INPUT_SIZE, INIT_HIDDEN_SIZE = 32, 64
+
+
+def expect_uniform_initialisation(learner) -> None:
+    """A fresh LSTMCell's weights and biases are spread like Uniform(-1/sqrt(H), 1/sqrt(H))."""
+    got = learner.run(fresh_parameters, INIT_INPUT_SIZE, INIT_HIDDEN_SIZE)
+    if not isinstance(got, dict):
+        raise CheckFailed("The probe did not get the parameters of a fresh LSTMCell back.")
+    bound = 1 / INIT_HIDDEN_SIZE**0.5
+    call = f"LSTMCell({INIT_INPUT_SIZE}, {INIT_HIDDEN_SIZE})"
+    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+        values = expect_tensor(got.get(name), f"{call}.{name}").double()
+        largest, spread = float(values.abs().max()), float(values.std())
+        uniform_spread = bound / 3**0.5
+        if (
+            largest <= bound * (1 + 1e-6)
+            and largest > 0.9 * bound
+            and abs(spread / uniform_spread - 1) < 0.2
+        ):
+            continue
+        if largest == 0:
+            cause = (
+                "it is set to zeros; PyTorch draws the biases from the same Uniform as the weights"
+            )
+        elif largest > bound * (1 + 1e-6):
+            cause = "another initialisation (xavier_uniform_, kaiming_uniform_, normal_) replaced the Uniform of reset_parameters"
+        else:
+            cause = "another initialisation replaced the Uniform of reset_parameters, or a different bound is used"
+        raise CheckFailed(
+            f"A fresh {call}'s `{name}` should be drawn from Uniform(-1/sqrt(H), 1/sqrt(H)) = "
+            f"Uniform(-{bound:.4g}, {bound:.4g}): all values within the bound, the largest near it, "
+            f"and a standard deviation near {uniform_spread:.4g}. It has values up to {largest:.4g} "
+            f"in size with a standard deviation of {spread:.4g}. Likely cause: {cause}."
+        )
 
 
 @check(points=3)
@@ -261,32 +366,102 @@ def test_gradients_agree_with_finite_differences_in_float64(learner):
         expect_finite_difference_agrees(*got, step=1e-6, name="(h, c)")
 
 
+SEQUENCE_CASES = [(BATCH, 6, torch.float32, True), (BATCH, 6, torch.float32, False),
+                  (1, 1, torch.float32, False), (2, 9, torch.float64, True)]  # fmt: skip
+"""(N, T, dtype, whether (h_0, c_0) is given) of the sequences lstm_forward runs over."""
+
+
 @check(points=3)
 def test_lstm_forward_matches_torch_lstm_over_a_sequence(learner):
-    """lstm_forward over x (N, T, I) returns outputs (N, T, H) and (h_T, c_T) equal to nn.LSTM(batch_first=True)."""
-    weights = fresh_weights(14)
-    generator = torch.Generator().manual_seed(15)
-    x = torch.randn(BATCH, 6, INPUT_SIZE, generator=generator)
-    hx = tuple(torch.randn(BATCH, HIDDEN_SIZE, generator=generator) for _ in range(2))
-    for state in (hx, None):
+    """lstm_forward over x (N, T, I) returns outputs (N, T, H) and (h_T, c_T) equal to nn.LSTM(batch_first=True), for any N, T and dtype, and backpropagates through every step like it (float64)."""
+    for seed, (batch, steps, dtype, with_state) in enumerate(SEQUENCE_CASES, start=15):
+        weights = fresh_weights(14, dtype=dtype)
+        generator = torch.Generator().manual_seed(seed)
+        x = torch.randn(batch, steps, INPUT_SIZE, generator=generator, dtype=dtype)
+        hx = tuple(
+            torch.randn(batch, HIDDEN_SIZE, generator=generator, dtype=dtype) for _ in range(2)
+        )
+        state = hx if with_state else None
         got = learner.run(run_sequence, weights, x, state)
         outputs, final = expect_pair(got, "lstm_forward's result (outputs, (h_T, c_T))")
-        h_last, c_last = unpack_state(final, (BATCH, HIDDEN_SIZE), "the final state (h_T, c_T)")
+        h_last, c_last = unpack_state(final, (batch, HIDDEN_SIZE), "the final state (h_T, c_T)")
         expected_outputs, (expected_h, expected_c) = torch_lstm(weights, x, state)
-        where = "nn.LSTM" + (" from the given (h_0, c_0)" if state else " from a zero state")
+        where = f"nn.LSTM on x of shape {tuple(x.shape)} ({dtype}) " + (
+            "from the given (h_0, c_0)" if state else "from a zero state"
+        )
         expect_close(outputs, expected_outputs, "outputs", against=where,
-                     hint="outputs[:, t] must be h after step t, for every t, stacked on dim 1")  # fmt: skip
+                     hint="outputs[:, t] must be h after step t, for every t in range(T) with T = x.shape[1], stacked on dim 1")  # fmt: skip
         expect_close(h_last, expected_h, "h_T", against=where)
         expect_close(c_last, expected_c, "c_T", against=where)
+    expect_gradients_through_time(learner)
 
 
 def torch_lstm(weights: dict, x: torch.Tensor, hx) -> tuple:
-    lstm = nn.LSTM(x.shape[-1], HIDDEN_SIZE, batch_first=True)
+    lstm = nn.LSTM(x.shape[-1], HIDDEN_SIZE, batch_first=True).to(x.dtype)
     lstm.load_state_dict({f"{name}_l0": tensor for name, tensor in weights.items()})
     state = None if hx is None else (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
     with torch.no_grad():
         outputs, (h, c) = lstm(x, state)
     return outputs, (h[0], c[0])
+
+
+def expect_gradients_through_time(learner) -> None:
+    """Gradients of lstm_forward equal nn.LSTM's for x, (h_0, c_0) and every parameter."""
+    weights = fresh_weights(20, dtype=torch.float64)
+    generator = torch.Generator().manual_seed(21)
+
+    def draw(*shape):
+        return torch.randn(*shape, generator=generator, dtype=torch.float64)
+
+    x, hx = draw(2, 5, INPUT_SIZE), (draw(2, HIDDEN_SIZE), draw(2, HIDDEN_SIZE))
+    grad_outputs, grad_h, grad_c = (
+        draw(2, 5, HIDDEN_SIZE),
+        draw(2, HIDDEN_SIZE),
+        draw(2, HIDDEN_SIZE),
+    )
+    got = learner.run(sequence_gradients, weights, x, hx, grad_outputs, grad_h, grad_c)
+    if not isinstance(got, dict):
+        raise CheckFailed("The gradient probe did not get gradients back from lstm_forward.")
+    expected = gradients_through_time(
+        weights, x, hx, (grad_outputs, grad_h, grad_c), truncated=False
+    )
+    truncated = gradients_through_time(
+        weights, x, hx, (grad_outputs, grad_h, grad_c), truncated=True
+    )
+    for name, expected_grad in expected.items():
+        if got.get(name) is None:
+            raise CheckFailed(
+                f"No gradient reached `{name}` through lstm_forward: the outputs or the state are "
+                "detached (.detach(), .data, torch.no_grad, or a new tensor made from their "
+                "values). Backpropagation through time needs the graph of every step."
+            )
+        expect_close(got[name], expected_grad, f"gradient of {name} through lstm_forward",
+                     against="nn.LSTM's gradient (float64, T = 5)", atol=1e-10, rtol=1e-7,
+                     likely_causes={"the state is detached between steps, so gradients stop after one step": truncated[name]},
+                     hint="every step must use the (h, c) the previous step returned, with its graph")  # fmt: skip
+
+
+def gradients_through_time(weights: dict, x, hx, grads: tuple, truncated: bool) -> dict:
+    """d loss / d (x, h_0, c_0, parameters) for loss = outputs, h_T, c_T weighted by `grads`."""
+    leaves = {"x": x.clone().requires_grad_(), "h_0": hx[0].clone().requires_grad_(),
+              "c_0": hx[1].clone().requires_grad_()}  # fmt: skip
+    if truncated:  # the mistake: PyTorch's own cell, with the state detached after every step
+        cell = reference_cell(weights, dtype=x.dtype)
+        state, outputs = (leaves["h_0"], leaves["c_0"]), []
+        for step in range(x.shape[1]):
+            h, c = cell(leaves["x"][:, step], state)
+            outputs.append(h)
+            state = (h.detach(), c.detach())
+        outputs, (h, c) = torch.stack(outputs, dim=1), state  # the final state detached too
+        parameters = dict(cell.named_parameters())
+    else:
+        lstm = nn.LSTM(x.shape[-1], HIDDEN_SIZE, batch_first=True).to(x.dtype)
+        lstm.load_state_dict({f"{name}_l0": tensor for name, tensor in weights.items()})
+        outputs, (h, c) = lstm(leaves["x"], (leaves["h_0"][None], leaves["c_0"][None]))
+        h, c = h[0], c[0]
+        parameters = {name.removesuffix("_l0"): p for name, p in lstm.named_parameters()}
+    ((outputs * grads[0]).sum() + (h * grads[1]).sum() + (c * grads[2]).sum()).backward()
+    return {name: leaf.grad for name, leaf in {**leaves, **parameters}.items()}
 
 
 # -- learning: remember a token seen 30 steps earlier ----------------------------------

@@ -8,9 +8,11 @@ the same weights.
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from course.graders.engine.checks import check
 from course.graders.engine.compare import CheckFailed, expect_close, expect_pair, expect_shape
+from course.graders.engine.learner import LearnerRaised
 
 BATCH, SIZE = 4, 8
 BN_EPS, BN_MOMENTUM = 1e-5, 0.1
@@ -26,10 +28,25 @@ def output_shape(impl, in_channels, out_channels, stride, size):
 
 def layout(impl, in_channels, out_channels, stride):
     block = impl.ResidualBlock(in_channels, out_channels, stride)
+    modules = dict(block.named_modules())
+    convolutions = {}
+    for name in ("conv1", "conv2", "shortcut.0"):
+        if name in modules:
+            conv = modules[name]
+            padding = getattr(conv, "padding", None)
+            convolutions[name] = {
+                "type": type(conv).__name__,
+                "kernel_size": list(getattr(conv, "kernel_size", [])),
+                "stride": list(getattr(conv, "stride", [])),
+                "padding": padding if isinstance(padding, str) else list(padding or []),
+                "bias": getattr(conv, "bias", None) is not None,
+            }
     return {
         "state": {name: list(tensor.shape) for name, tensor in block.state_dict().items()},
         "parameters": sum(parameter.numel() for parameter in block.parameters()),
         "shortcut": type(getattr(block, "shortcut", None)).__name__,
+        "identity": isinstance(getattr(block, "shortcut", None), nn.Identity),
+        "convolutions": convolutions,
     }
 
 
@@ -80,35 +97,52 @@ def deep_stack(impl, channels, depth, x, grad_out):
 
 
 # -- the reference, from PyTorch's functional layers, and known mistakes ----------------
-def batch_norm(x, state, prefix, training):
+def batch_norm(x, state, prefix, training, settings=(BN_EPS, BN_MOMENTUM)):
     """F.batch_norm with the block's own parameters; updates copies of the running stats."""
     mean, var = state[f"{prefix}.running_mean"].clone(), state[f"{prefix}.running_var"].clone()
+    eps, momentum = settings
     out = F.batch_norm(x, mean, var, state[f"{prefix}.weight"], state[f"{prefix}.bias"],
-                       training, BN_MOMENTUM, BN_EPS)  # fmt: skip
+                       training, momentum, eps)  # fmt: skip
     return out, {f"{prefix}.running_mean": mean, f"{prefix}.running_var": var}
 
 
-def reference_parts(state, x, stride, training):
-    """The block's pieces: main path before the final ReLU, shortcut(x), updated stats."""
+def reference_parts(state, x, stride, training, settings=(BN_EPS, BN_MOMENTUM)):
+    """The block's pieces: main path before the final ReLU, shortcut(x), updated stats.
+
+    `settings`: BatchNorm's (eps, momentum), PyTorch's defaults unless a mistake is computed.
+    """
     out, stats = batch_norm(F.conv2d(x, state["conv1.weight"], stride=stride, padding=1),
-                            state, "bn1", training)  # fmt: skip
+                            state, "bn1", training, settings)  # fmt: skip
     hidden = torch.relu(out)
     main, more = batch_norm(
-        F.conv2d(hidden, state["conv2.weight"], padding=1), state, "bn2", training
+        F.conv2d(hidden, state["conv2.weight"], padding=1), state, "bn2", training, settings
     )
     stats.update(more)
     if "shortcut.0.weight" in state:
         projected = F.conv2d(x, state["shortcut.0.weight"], stride=stride)
-        skip, more = batch_norm(projected, state, "shortcut.1", training)
+        skip, more = batch_norm(projected, state, "shortcut.1", training, settings)
         stats.update(more)
     else:
         skip = x
     return main, skip, stats
 
 
-def reference_block(state, x, stride, training):
-    main, skip, stats = reference_parts(state, x, stride, training)
+def reference_block(state, x, stride, training, settings=(BN_EPS, BN_MOMENTUM)):
+    main, skip, stats = reference_parts(state, x, stride, training, settings)
     return torch.relu(main + skip), stats
+
+
+BN_DEFAULTS = "use nn.BatchNorm2d(C_out) with its defaults, eps=1e-5 and momentum=0.1"
+MISTAKEN_BN_SETTINGS = {
+    f"BatchNorm uses eps=1e-3 (Keras' default); {BN_DEFAULTS}": (1e-3, BN_MOMENTUM),
+    f"BatchNorm uses eps=1e-4; {BN_DEFAULTS}": (1e-4, BN_MOMENTUM),
+    f"BatchNorm uses momentum=0.99 (Keras' momentum means the opposite); {BN_DEFAULTS}": (
+        BN_EPS,
+        0.99,
+    ),
+    f"BatchNorm uses momentum=0.01; {BN_DEFAULTS}": (BN_EPS, 0.01),
+}
+"""A mistake in BatchNorm's settings, in words -> the (eps, momentum) it uses."""
 
 
 def mistaken_outputs(state, x, stride, training) -> dict[str, torch.Tensor]:
@@ -162,44 +196,76 @@ def expected_layout(in_channels, out_channels, stride) -> dict:
     return {"state": shapes, "parameters": parameters}
 
 
-def compare_block(learner, in_channels, out_channels, stride, training, seed):
+def compare_block(learner, in_channels, out_channels, stride, training, seed, size=SIZE):
     state = random_weights(in_channels, out_channels, stride, seed)
-    x = random_input(in_channels, seed + 1)
+    x = random_input(in_channels, seed + 1, size=size)
     mode = "train mode (batch statistics)" if training else "eval mode (running statistics)"
+    call = f"ResidualBlock({in_channels}, {out_channels}, stride={stride}) on x of shape {tuple(x.shape)}"
     got = learner.run(run_block, state, x, stride, training)
     output, learner_state = expect_pair(got, "the probe's result")
     expected, expected_stats = reference_block(state, x, stride, training)
-    expect_close(output, expected, "the block's output", against=f"a reference block in {mode}",
-                 likely_causes=mistaken_outputs(state, x, stride, training),
-                 hint="check the order conv1 -> bn1 -> ReLU -> conv2 -> bn2, then + shortcut(x), then ReLU")  # fmt: skip
+    likely_causes = mistaken_outputs(state, x, stride, training)
+    mistaken_stats = {}
+    for cause, settings in MISTAKEN_BN_SETTINGS.items():
+        likely_causes[cause], mistaken_stats[cause] = reference_block(
+            state, x, stride, training, settings
+        )
+    hint = "check the order conv1 -> bn1 -> ReLU -> conv2 -> bn2, then + shortcut(x), then ReLU"
+    if "shortcut.0.weight" in state:
+        hint = (
+            "the identity blocks are checked on their own: if those pass, look at the shortcut, "
+            "which must be a 1x1 conv with the block's stride (no padding, bias=False) followed by "
+            "its own BatchNorm, applied to x itself and added before the final ReLU"
+        )
+    if (
+        isinstance(output, torch.Tensor)
+        and output.shape == expected.shape
+        and output.dtype == expected.dtype
+    ):
+        difference = float((output - expected).abs().max())
+        if 1e-5 < difference < 1e-2 * (1 + float(expected.abs().max())):
+            hint = f"the structure looks right but the numbers are slightly off: {BN_DEFAULTS}"
+    expect_close(output, expected, "the block's output", against=f"a reference {call} in {mode}",
+                 likely_causes=likely_causes, hint=hint)  # fmt: skip
     if training:
         for name, value in expected_stats.items():
             expect_close(learner_state.get(name) if isinstance(learner_state, dict) else None, value,
-                         name, against="BatchNorm's running statistics after one training step",
+                         name, against=f"BatchNorm's running statistics after one training step of {call}",
+                         likely_causes={cause: stats[name] for cause, stats in mistaken_stats.items()},
                          hint="use nn.BatchNorm2d for bn1, bn2 (and the projection), and call each once per forward")  # fmt: skip
 
 
 # -- checks ----------------------------------------------------------------------------
 @check(points=2)
 def test_output_shapes_for_identity_and_downsampling_blocks(learner):
-    """Output is (N, C_out, H', W'): same size at stride 1, halved (rounding up) at stride 2, C_out=C_in by default."""
+    """Output is (N, C_out, H', W'), H' = floor((H - 1) / stride) + 1: same size at stride 1, halved (rounding up) at stride 2, a third at stride 3; C_out=C_in by default."""
     cases = [((4, None, 1, 8), (2, 4, 8, 8)), ((4, 8, 1, 8), (2, 8, 8, 8)),
-             ((4, 8, 2, 8), (2, 8, 4, 4)), ((3, 6, 2, 9), (2, 6, 5, 5))]  # fmt: skip
+             ((4, 8, 2, 8), (2, 8, 4, 4)), ((3, 6, 2, 9), (2, 6, 5, 5)),
+             ((4, 4, 3, 8), (2, 4, 3, 3))]  # fmt: skip
+    cause = (
+        "Likely cause: conv1 and the projection shortcut must both use the stride, with padding 1 "
+        "on the 3x3 convolutions, and the shortcut is a projection whenever stride != 1 or the "
+        "channel count changes."
+    )
     for (in_channels, out_channels, stride, size), expected in cases:
-        got = learner.run(output_shape, in_channels, out_channels, stride, size)
-        if not isinstance(got, (tuple, list)) or tuple(got) != expected:
+        call = (
+            f"ResidualBlock({in_channels}, {out_channels}, stride={stride}) on input "
+            f"(2, {in_channels}, {size}, {size})"
+        )
+        try:
+            got = learner.run(output_shape, in_channels, out_channels, stride, size)
+        except LearnerRaised as error:
             raise CheckFailed(
-                f"ResidualBlock({in_channels}, {out_channels}, stride={stride}) on input "
-                f"(2, {in_channels}, {size}, {size}) should give shape {expected}, but gave {got}. "
-                "Likely cause: conv1 and the projection shortcut must both use the stride, with "
-                "padding 1 on the 3x3 convolutions."
-            )
+                f"{call} should give shape {expected}, but failed. {error}\n{cause}"
+            ) from None
+        if not isinstance(got, (tuple, list)) or tuple(got) != expected:
+            raise CheckFailed(f"{call} should give shape {expected}, but gave {got}. {cause}")
 
 
 @check(points=2)
 def test_layers_and_parameter_count_follow_the_contract(learner):
     """conv1, bn1, conv2, bn2 and shortcut have the contract's shapes; the shortcut is a projection exactly when the shape changes."""
-    for in_channels, out_channels, stride in ((8, 8, 1), (4, 8, 1), (8, 8, 2)):
+    for in_channels, out_channels, stride in ((8, 8, 1), (4, 8, 1), (8, 8, 2), (8, 8, 3)):
         got = learner.run(layout, in_channels, out_channels, stride)
         expected = expected_layout(in_channels, out_channels, stride)
         call = f"ResidualBlock({in_channels}, {out_channels}, stride={stride})"
@@ -219,6 +285,68 @@ def test_layers_and_parameter_count_follow_the_contract(learner):
                 f"{call} should have {expected['parameters']} parameters, but it has {got.get('parameters')}: "
                 "use only the layers of the contract."
             )
+        if "shortcut.0.weight" not in expected["state"] and not got.get("identity"):
+            raise CheckFailed(
+                f"{call}.shortcut should be nn.Identity() (the shape does not change), but it is a "
+                f"{got.get('shortcut')}. Likely cause: another module that happens to return x; "
+                "the contract names nn.Identity()."
+            )
+        expect_convolutions(
+            got.get("convolutions"),
+            expected_convolutions(stride, "shortcut.0.weight" in expected["state"]),
+            call,
+        )
+
+
+def expected_convolutions(stride: int, projection: bool) -> dict:
+    """The contract's convolutions: kernel size, stride, padding (as nn.Conv2d stores them)."""
+    convolutions = {
+        "conv1": {"kernel_size": [3, 3], "stride": [stride, stride], "padding": [1, 1]},
+        "conv2": {"kernel_size": [3, 3], "stride": [1, 1], "padding": [1, 1]},
+    }
+    if projection:
+        convolutions["shortcut.0"] = {
+            "kernel_size": [1, 1],
+            "stride": [stride, stride],
+            "padding": [0, 0],
+        }
+    return convolutions
+
+
+def expect_convolutions(got: object, expected: dict, call: str) -> None:
+    """Each convolution of the contract is an nn.Conv2d with its kernel, stride, padding, no bias."""
+    got = got if isinstance(got, dict) else {}
+    same_padding = {"conv2": "same", "shortcut.0": "valid"}  # what padding=... strings mean here
+    for name, attributes in expected.items():
+        conv = got.get(name)
+        if not isinstance(conv, dict) or conv.get("type") != "Conv2d":
+            kind = conv.get("type") if isinstance(conv, dict) else "missing"
+            raise CheckFailed(f"{call}.{name} should be an nn.Conv2d, but it is {kind}.")
+        for attribute, value in attributes.items():
+            if conv.get(attribute) == value or (
+                attribute == "padding" and conv.get(attribute) == same_padding.get(name)
+            ):
+                continue
+            cause = (
+                "the stride belongs on conv1 and on the shortcut's 1x1 conv, nowhere else (conv2 "
+                "keeps stride 1); subsampling before or after a stride-1 conv gives the same shape "
+                "but is not the contract's layer"
+                if attribute == "stride"
+                else "build it exactly as the contract in the docstring says"
+            )
+            raise CheckFailed(
+                f"{call}.{name} should have {attribute}={tuple(value)}, but it has "
+                f"{attribute}={as_tuple(conv.get(attribute))}. Likely cause: {cause}."
+            )
+        if conv.get("bias"):
+            raise CheckFailed(
+                f"{call}.{name} should have no bias (bias=False), but it has one: the BatchNorm "
+                "after it has its own shift."
+            )
+
+
+def as_tuple(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
 
 
 @check(points=4)
@@ -233,11 +361,16 @@ def test_identity_block_matches_the_reference_in_eval_mode(learner):
     compare_block(learner, 6, 6, 1, training=False, seed=20)
 
 
+PROJECTION_CASES = [(4, 8, 2, SIZE), (4, 8, 1, SIZE), (3, 6, 2, 9), (6, 6, 3, SIZE)]
+"""(C_in, C_out, stride, H = W) of the blocks whose shortcut is a projection."""
+
+
 @check(points=3)
-def test_downsampling_block_with_projection_matches_the_reference(learner):
-    """With stride 2 and more channels, the 1x1-conv + BatchNorm shortcut matches the reference (train and eval)."""
-    compare_block(learner, 4, 8, 2, training=True, seed=30)
-    compare_block(learner, 4, 8, 2, training=False, seed=40)
+def test_projection_blocks_match_the_reference(learner):
+    """Where the shape changes (more channels, stride 2 on even and odd sizes, stride 3), the 1x1-conv + BatchNorm shortcut matches the reference (train and eval)."""
+    for seed, (in_channels, out_channels, stride, size) in enumerate(PROJECTION_CASES, start=30):
+        for training in (True, False):
+            compare_block(learner, in_channels, out_channels, stride, training, 10 * seed, size)
 
 
 @check(points=3)

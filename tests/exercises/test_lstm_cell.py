@@ -1,9 +1,12 @@
-"""What the generic obligations cannot say about lstm_cell: its learning task discriminates."""
+"""What the generic obligations cannot say about lstm_cell: its learning task discriminates,
+and the failure messages name the mistake a learner made."""
 
+import pytest
 import torch
 from torch import nn
 
 from course.graders import test_lstm_cell as grader
+from tests.kit import failure_messages
 
 
 def tanh_rnn_recall_accuracy(seed: int) -> float:
@@ -40,3 +43,32 @@ def test_the_reference_lstm_reaches_the_threshold_on_the_first_seed():
         reference, cell_state, head_state, inputs, labels, grader.RECALL_LEARNING_RATE
     )
     assert grader.recall_accuracy(*trained, seed=100) >= grader.RECALL_ACCURACY
+
+
+NAMED_MISTAKES = {
+    "returns_c_and_h_swapped": {
+        "test_h_and_c_match_torch_lstm_cell_with_the_same_weights": "forward returns (c, h)",
+    },
+    "state_unpacked_as_c_h": {
+        "test_h_and_c_match_torch_lstm_cell_with_the_same_weights": "hx is unpacked as (c, h)",
+    },
+    "state_kept_across_calls": {
+        "test_hx_none_means_a_zero_state": "keeps the state of its previous call",
+    },
+    "zero_state_always_float32": {"test_hx_none_means_a_zero_state": "input.new_zeros"},
+    "state_detached_between_steps": {
+        "test_lstm_forward_matches_torch_lstm_over_a_sequence": "detached between steps",
+    },
+    "batch_of_one_squeezed": {"test_batched_step_returns_h_and_c_of_shape_N_H": "N = 1"},
+    "xavier_weights_and_zero_biases": {
+        "test_parameters_follow_torch_init_and_bias_false_matches_torch": "xavier_uniform_",
+    },
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mutant", NAMED_MISTAKES)
+def test_the_failure_message_names_the_mistake(mutant, tmp_path):
+    messages = failure_messages("lstm_cell", mutant, tmp_path)
+    for check, phrase in NAMED_MISTAKES[mutant].items():
+        assert phrase in messages[check], messages[check]
