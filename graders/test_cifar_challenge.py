@@ -24,6 +24,7 @@ MEAN = (0.4914, 0.4822, 0.4465)
 STD = (0.2470, 0.2435, 0.2616)
 CROP_PADDING = 4
 TINY_TRAIN_BATCH, TINY_VAL_BATCH, TINY_TRAIN_BATCHES, TINY_VAL_BATCHES = 16, 10, 8, 6
+FLIP_SAMPLES = 4096
 
 
 # -- probes: run in the learner process, sent as source: they use only their arguments ----
@@ -32,11 +33,11 @@ def model_outputs(impl, images, num_classes):
     model = impl.build_model() if num_classes == 10 else impl.build_model(num_classes=num_classes)
     model.eval()
     with torch.no_grad():
-        evaluated = model(images)
+        evaluated, evaluated_again = model(images), model(images)
     model.train()
     with torch.no_grad():
         first, second = model(images), model(images)
-    return {"eval": evaluated, "train": first, "train_again": second}
+    return {"eval": evaluated, "eval_again": evaluated_again, "train": first, "train_again": second}
 
 
 def model_structure(impl, images):
@@ -68,8 +69,18 @@ def model_structure(impl, images):
 
 
 def apply_transform(impl, which, images, repeats):
+    torch.manual_seed(0)
     transform = impl.train_transform() if which == "train" else impl.eval_transform()
     return [transform(images.clone()) for _ in range(repeats)]
+
+
+def flip_directions(impl, count):
+    """+1 or -1 per image: the slope of a left-to-right ramp after train_transform."""
+    torch.manual_seed(1)
+    ramp = (torch.arange(32) * 7).to(torch.uint8).expand(count, 3, 32, 32).contiguous()
+    output = impl.train_transform()(ramp)
+    # columns 4..27 come from the image itself under any crop: their slope shows the flip
+    return output[:, :, :, 4:28].diff(dim=-1).mean(dim=(1, 2, 3)).sign()
 
 
 def model_signature(impl):
@@ -322,6 +333,13 @@ def test_model_has_batchnorm_and_dropout_that_is_off_in_eval_mode(learner):
             "final Linear layer."
         )
     got = learner.run(model_outputs, images, 10)
+    if not torch.equal(got["eval"], got["eval_again"]):
+        raise CheckFailed(
+            "Two forward passes in eval mode on the same images gave different logits: "
+            "something random stays on after model.eval(). Likely cause: F.dropout(x, p) "
+            "without training=self.training (its training argument defaults to True); use "
+            "nn.Dropout modules, which follow model.train()/model.eval()."
+        )
     if torch.equal(got["train"], got["train_again"]):
         raise CheckFailed(
             "Two forward passes in train mode gave identical logits: the Dropout never acts. "
@@ -383,14 +401,31 @@ def test_train_transform_crops_and_flips_each_image_independently(learner):
             "draw is made once per batch (as torchvision's v2.RandomCrop does on a batch). "
             "Draw a shift and a flip for each image."
         )
-    flip_share = float(flipped.float().mean())
     shifts = len(set(zip(dy.tolist(), dx.tolist())))
-    if not 0.3 <= flip_share <= 0.7:
-        raise CheckFailed(f"{flip_share:.0%} of the images were flipped; about half was expected.")
+    offsets = set(range(-CROP_PADDING, CROP_PADDING + 1))
+    for axis, drawn in (("vertical", dy), ("horizontal", dx)):
+        missing = sorted(offsets - set(drawn.tolist()))
+        if missing:  # each offset has chance 1/9 per crop: missing among 256 crops is ~1e-13
+            raise CheckFailed(
+                f"Among 256 crops the {axis} shift never was {missing}: expected every shift "
+                f"from -{CROP_PADDING} to {CROP_PADDING} ({2 * CROP_PADDING + 1} values, drawn "
+                "uniformly). Likely cause: an off-by-one in the random offset; "
+                f"torch.randint(0, 2 * {CROP_PADDING} + 1, ...) draws 0..{2 * CROP_PADDING} (its "
+                "upper bound is excluded)."
+            )
     if shifts < 30:
         raise CheckFailed(
             f"Only {shifts} different shifts among 256 crops: expected shifts drawn uniformly "
             f"from -{CROP_PADDING}..{CROP_PADDING} in both directions (81 possible)."
+        )
+    directions = learner.run(flip_directions, FLIP_SAMPLES)
+    directions = expect_shape(directions, (FLIP_SAMPLES,), "the flip directions")
+    flip_share = float((directions < 0).double().mean())
+    if not 0.45 <= flip_share <= 0.55:  # by chance outside: < 2 exp(-2 * 4096 * 0.05^2) < 3e-9
+        raise CheckFailed(
+            f"{flip_share:.1%} of {FLIP_SAMPLES} images were flipped; half (45% to 55%) was "
+            "expected. Likely cause: flip when torch.rand(...) < 0.5, with probability 1/2, "
+            "not another threshold."
         )
 
 
@@ -398,20 +433,66 @@ def test_train_transform_crops_and_flips_each_image_independently(learner):
 LEARN_EPOCHS, STALL_EPOCHS = 8, 30
 
 
+LEARN_VAL_BATCHES = tiny_task(11, TINY_VAL_BATCHES, TINY_VAL_BATCH)
+
+
 def learning_run(learner) -> dict:
     train_batches = tiny_task(10, TINY_TRAIN_BATCHES, TINY_TRAIN_BATCH)
-    val_batches = tiny_task(11, TINY_VAL_BATCHES, TINY_VAL_BATCH)
-    got = learner.run(run_training, tiny_model_state(12), train_batches, val_batches, LEARN_EPOCHS)
+    got = learner.run(
+        run_training, tiny_model_state(12), train_batches, LEARN_VAL_BATCHES, LEARN_EPOCHS
+    )
     return training_result(got, LEARN_EPOCHS)
+
+
+def expect_history_measures_validation(got: dict, val_batches: list[tuple]) -> None:
+    """Each record's val_loss and val_acc: in range, and what the epoch's weights give here."""
+    history, snapshots = got["history"], got["snapshots"]
+    for number, record in enumerate(history, start=1):
+        for key in ("train_acc", "val_acc"):
+            if not 0.0 <= record[key] <= 1.0:
+                raise CheckFailed(
+                    f"Record {number} has {key} = {record[key]!r}; accuracies are fractions in "
+                    "[0, 1] (correct / seen), not percentages."
+                )
+        for key in ("train_loss", "val_loss"):
+            if not 0.0 <= record[key] < float("inf"):
+                raise CheckFailed(
+                    f"Record {number} has {key} = {record[key]!r}; a mean cross-entropy is "
+                    "finite and >= 0."
+                )
+    if len(snapshots) != len(history):
+        raise CheckFailed(
+            f"The history has {len(history)} records, but the validation set went through the "
+            f"model in {len(snapshots)} separate passes: validate once per epoch, after "
+            "training on train_loader only, and record every epoch."
+        )
+    for number, (record, state) in enumerate(zip(history, snapshots), start=1):
+        loss, accuracy = measure(state, val_batches)  # plain cross-entropy, eval mode, here
+        if abs(record["val_acc"] - accuracy) > 0.05:
+            raise CheckFailed(
+                f"Record {number} has val_acc {record['val_acc']:.3f}, but the model's weights "
+                f"of that epoch classify {accuracy:.3f} of the validation batches correctly "
+                "(measured here, in eval mode). Likely cause: val_acc is not correct / seen "
+                "over the whole val_loader, in eval mode."
+            )
+        if abs(record["val_loss"] - loss) > 0.05 * loss + 0.02:
+            raise CheckFailed(
+                f"Record {number} has val_loss {record['val_loss']:.4f}, but the model's "
+                f"weights of that epoch give a mean cross-entropy of {loss:.4f} on the "
+                "validation batches (measured here, in eval mode). Likely cause: the validation "
+                "loss uses label smoothing (only the training loss may), is not the mean "
+                "over every validation image, or was measured in train mode (dropout on)."
+            )
 
 
 @check(points=2, timeout=20)
 def test_training_returns_one_record_per_epoch_and_learns(learner):
-    """train() returns one record per epoch (train/val loss and accuracy, lr) and leaves weights that solve an easy task (>= 90%, measured here)."""
+    """train() returns one record per epoch (val loss and accuracy as measured here, accuracies in [0, 1], lr) and leaves weights that solve an easy task (>= 90%, measured here)."""
     got = learning_run(learner)
     epochs = [int(record["epoch"]) for record in got["history"]]
     if epochs != list(range(1, len(epochs) + 1)):
         raise CheckFailed(f"The history's epochs are {epochs}: expected 1, 2, 3, ... in order.")
+    expect_history_measures_validation(got, LEARN_VAL_BATCHES)
     _, accuracy = measure(got["final"], tiny_task(13, 20, 50))
     if accuracy < 0.9:
         raise CheckFailed(
@@ -468,41 +549,93 @@ def test_learning_rate_follows_a_schedule(learner):
         )
 
 
+def improving_epochs(history: list[dict]) -> set[int]:
+    """0-based epochs whose val_loss beat every earlier one, or whose val_acc did.
+
+    An EarlyStopping on either (with any min_delta) can only have its best at one of these.
+    """
+    improving = set()
+    for key, better in (("val_loss", float.__lt__), ("val_acc", float.__gt__)):
+        values = [float(record[key]) for record in history]
+        improving |= {n for n, v in enumerate(values) if all(better(v, w) for w in values[:n])}
+    return improving
+
+
+def worsening_run(learner, epochs: int) -> dict:
+    """A run whose validation labels are shifted: the better it fits, the worse it validates."""
+    train_batches = tiny_task(20, TINY_TRAIN_BATCHES, TINY_TRAIN_BATCH)
+    got = learner.run(run_training, tiny_model_state(22), train_batches, STALL_VAL_BATCHES, epochs)
+    got = training_result(got, epochs)
+    if len(got["snapshots"]) != len(got["history"]):
+        raise CheckFailed(
+            f"The history has {len(got['history'])} records, but the validation set went "
+            f"through the model in {len(got['snapshots'])} separate passes: validate once per "
+            "epoch, after training on train_loader only."
+        )
+    return got
+
+
+def restored_epoch(got: dict) -> int | None:
+    """The 0-based epoch whose validated weights the model holds at the end, if any."""
+    final = got["final"]
+    for index, state in enumerate(got["snapshots"]):
+        if state.keys() == final.keys() and all(torch.equal(state[k], final[k]) for k in state):
+            return index
+    return None
+
+
+def expect_best_validation_weights(got: dict, ending: str) -> None:
+    """The model ends with the weights of an epoch that improved the validation loss or accuracy, not the last."""
+    history, last = got["history"], len(got["history"]) - 1
+    epoch = restored_epoch(got)
+    if epoch is None or epoch == last or epoch not in improving_epochs(history):
+        held = {None: "no validated epoch's", last: "the last epoch's"}.get(
+            epoch, f"epoch {epoch + 1 if epoch is not None else 0}'s"
+        )
+        raise CheckFailed(
+            f"{ending}, but the model holds {held} weights, not those of its best validation "
+            "epoch (by val_loss or val_acc). Likely cause: call your EarlyStopping's "
+            "step(val_loss or val_acc, model) every epoch (a validation number, not the "
+            "training loss) and restore(model) once after the loop, whether it stopped early "
+            "or ran out of epochs."
+        )
+
+
+STALL_VAL_BATCHES = tiny_task(21, TINY_VAL_BATCHES, TINY_VAL_BATCH, permute=True)
+BUDGET_EPOCHS = 3
+"""Fewer epochs than a patience of 3 to 10 needs: such a run ends by running out of epochs."""
+MAX_PATIENCE = 10
+
+
 @check(points=4, timeout=30)
 def test_early_stopping_ends_a_worsening_run_and_restores_the_best_weights(learner):
-    """When validation only gets worse, training stops well before the epoch budget and the model ends with the weights of its best validation epoch."""
-    train_batches = tiny_task(20, TINY_TRAIN_BATCHES, TINY_TRAIN_BATCH)
-    val_batches = tiny_task(21, TINY_VAL_BATCHES, TINY_VAL_BATCH, permute=True)
-    got = learner.run(run_training, tiny_model_state(22), train_batches, val_batches, STALL_EPOCHS)
-    got = training_result(got, STALL_EPOCHS)
-    epochs_run = len(got["history"])
+    """When validation only gets worse, training stops within 10 epochs of its best validation epoch; the model ends with that epoch's weights, also when the epoch budget runs out first."""
+    got = worsening_run(learner, STALL_EPOCHS)
+    history = got["history"]
+    epochs_run = len(history)
     if epochs_run >= STALL_EPOCHS:
         raise CheckFailed(
             f"Validation got worse epoch after epoch, yet training ran all {STALL_EPOCHS} "
             "epochs: call your EarlyStopping's step(val_metric, model) each epoch and break "
-            "when it returns True (patience at most 10)."
+            f"when it returns True (patience at most {MAX_PATIENCE})."
         )
-    snapshots = got["snapshots"]
-    scores = [measure(state, val_batches) for state in snapshots]
-    matches = [
-        index for index, state in enumerate(snapshots)
-        if state.keys() == got["final"].keys()
-        and all(torch.equal(state[k], got["final"][k]) for k in state)
-    ]  # fmt: skip
-    best_loss = min(loss for loss, _ in scores)
-    best_accuracy = max(accuracy for _, accuracy in scores)
-    good = [
-        index for index in matches
-        if index < len(snapshots) - 1
-        and (scores[index][0] <= best_loss * 1.05 or scores[index][1] >= best_accuracy - 0.05)
-    ]  # fmt: skip
-    if not good:
-        ending = "the last epoch's" if len(snapshots) - 1 in matches else "no validated epoch's"
+    since_best = epochs_run - 1 - max(improving_epochs(history))
+    if since_best > MAX_PATIENCE:
         raise CheckFailed(
-            f"Training stopped after {epochs_run} epochs, but the model holds {ending} "
-            "weights, not those of its best validation epoch: call your EarlyStopping's "
-            "restore(model) (or load its best state_dict) before train() returns."
+            f"Training stopped {since_best} epochs after the last epoch that improved the "
+            f"validation loss or accuracy (epochs {epochs_run} in all); with patience at most "
+            f"{MAX_PATIENCE} on a validation number it stops within {MAX_PATIENCE} epochs. "
+            "Likely cause: a patience above 10, or early stopping on the training loss "
+            "(which keeps improving here) instead of val_loss or val_acc."
         )
+    expect_best_validation_weights(got, f"Training stopped after {epochs_run} epochs")
+    budget = worsening_run(learner, BUDGET_EPOCHS)
+    last = len(budget["history"]) - 1
+    if last in improving_epochs(budget["history"]):
+        return  # its last epoch validated best: ending with the last weights is right there
+    expect_best_validation_weights(
+        budget, f"train(..., epochs={BUDGET_EPOCHS}) validated worse in its last epoch"
+    )
 
 
 # -- the result: the saved model on the test set ----------------------------------------------

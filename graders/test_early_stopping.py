@@ -65,7 +65,40 @@ def copy_then_train_on(impl, restore_best_weights):
     states["other_restored"] = snapshot(other)
     stopper.restore(model)
     states["restored"] = snapshot(model)
+    with torch.no_grad():  # training goes on after restore, in place, as an optimizer would
+        for tensor in model.state_dict().values():
+            tensor.add_(1)
+    states["restored_then_trained"] = snapshot(model)
+    states["other_after_training_model"] = snapshot(other)  # two restored models, own storage
+    stopper.restore(model)
+    states["restored_again"] = snapshot(model)
+    third = batch_norm_model()
+    states["third_before"] = snapshot(third)
+    stopper.restore(third)
+    states["third_restored"] = snapshot(third)
     return states
+
+
+def restore_after_no_improvement(impl):
+    def snapshot(model):
+        return {name: tensor.clone() for name, tensor in model.state_dict().items()}
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2))
+    stopper = impl.EarlyStopping(patience=3)
+    for _ in range(2):  # no epoch improves: nothing may be stored
+        stopper.step(float("nan"), model)
+        with torch.no_grad():
+            for tensor in model.state_dict().values():
+                tensor.add_(1)
+    before = snapshot(model)
+    try:
+        stopper.restore(model)
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - restore must not raise: report what it raised
+        return {"before": before, "after": None, "error": f"{type(error).__name__}: {error}"}
+    return {"before": before, "after": snapshot(model), "error": None}
 
 
 def train_with_early_stopping(impl, inputs, targets, val_inputs, val_targets, patience, epochs, lr):
@@ -122,6 +155,8 @@ def expect_trace(learner, values, **kwargs):
     if not isinstance(got, list) or len(got) != len(expected):
         raise CheckFailed("The probe could not read your stopper's answers after each step.")
     for epoch, (got_row, expected_row) in enumerate(zip(got, expected)):
+        # best, best_epoch and num_bad_epochs as after the step before: step stopped recording
+        frozen = epoch > 0 and got_row[1:4] == got[epoch - 1][1:4]
         for field, got_value, expected_value in zip(FIELDS, got_row, expected_row):
             same = got_value == expected_value or (
                 isinstance(got_value, float)
@@ -133,24 +168,45 @@ def expect_trace(learner, values, **kwargs):
                     f"EarlyStopping({setting}) fed the values {values}: after step {epoch} "
                     f"(value {values[epoch]}), {field} should be {expected_value!r}, but it is "
                     f"{got_value!r}. Likely cause: "
-                    + trace_cause(field, values, epoch, kwargs, got_value, expected_value)
+                    + trace_cause(field, values, epoch, kwargs, got_value, expected_value, frozen)
                 )
 
 
-def trace_cause(field, values, epoch, settings, got_value, expected_value) -> str:
-    """The mistake that most likely made `field` differ after step `epoch`."""
+def trace_cause(field, values, epoch, settings, got_value, expected_value, frozen=False) -> str:
+    """The mistake that most likely made `field` differ after step `epoch`.
+
+    frozen: the learner's best, best_epoch and num_bad_epochs did not change in this step.
+    """
     value, mode = values[epoch], settings.get("mode", "min")
     about_the_best = field in ("best", "best_epoch", "num_bad_epochs")
-    best_before = expected_trace(values[:epoch], **settings)[-1][1] if epoch else None
+    rows = expected_trace(values[: epoch + 1], **settings)
+    best_before = rows[epoch - 1][1] if epoch else (math.inf if mode == "min" else -math.inf)
     if field == "best_epoch" and expected_value == epoch and got_value == epoch + 1:
         return "best_epoch counts from 0: the first call of step is epoch 0."
+    stopped_before = any(row[0] for row in rows[:epoch])
+    if stopped_before and frozen and rows[epoch][1:4] != rows[epoch - 1][1:4]:
+        return (
+            "step stopped recording after it once returned True: it must go on updating "
+            "num_bad_epochs (and best, on an improvement) at every call, and return whether "
+            "to stop NOW."
+        )
+    if rows[epoch][2] == epoch and stopped_before:
+        return (
+            "step must keep watching after it once returned True: step says whether to stop "
+            "NOW, so an improving epoch still updates best, best_epoch and num_bad_epochs and "
+            "returns False (and sets should_stop to False)."
+        )
     if about_the_best and isinstance(value, float) and math.isnan(value):
         return (
             "a NaN value must never count as an improvement. Every comparison with NaN is "
             "False, so write the test as value < best - min_delta (not `not value >= ...`)."
         )
     if about_the_best and value == best_before:
-        return "a value equal to the best (a tie) is not an improvement: compare with <, not <=."
+        return (
+            "a value equal to the best (a tie) is not an improvement: compare with <, not <=. "
+            "Before any improvement best is math.inf ('min') or -math.inf ('max'), so a first "
+            "value equal to it is a bad epoch too (best_epoch stays -1)."
+        )
     if field == "best" and mode == "max":
         return (
             "in mode 'max' a higher value is better: it improves when value > best + min_delta, "
@@ -159,7 +215,8 @@ def trace_cause(field, values, epoch, settings, got_value, expected_value) -> st
     if field == "best" and settings.get("min_delta"):
         return (
             "with min_delta, a value must beat the best by MORE than min_delta: value < best - "
-            "min_delta in mode 'min', value > best + min_delta in mode 'max'."
+            "min_delta in mode 'min', value > best + min_delta in mode 'max'. min_delta is an "
+            "absolute amount in the units of the value, not a fraction of best."
         )
     return LIKELY_CAUSES[field]
 
@@ -174,12 +231,14 @@ def test_stops_after_patience_epochs_without_improvement_on_a_loss_curve(learner
     expect_trace(learner, LOSS_CURVE, patience=3)
     expect_trace(learner, LOSS_CURVE)  # patience 5 by default: never stops here
     expect_trace(learner, [0.5, 0.4, 0.3, 0.2], patience=1)  # always improving: never stops
+    expect_trace(learner, [1.0, 2.0, 0.5, 0.6], patience=1)  # True, then False on an improvement
 
 
 @check(points=2)
 def test_mode_max_follows_an_accuracy_curve(learner):
     """In mode "max" a higher value improves; it stops after `patience` epochs without a new maximum."""
     expect_trace(learner, [0.5, 0.6, 0.58, 0.61, 0.6, 0.59, 0.55], patience=3, mode="max")
+    expect_trace(learner, [-5.0, -4.0, -6.0, -3.5, -4.5], patience=3, mode="max")  # below 0
 
 
 @check(points=2)
@@ -188,6 +247,9 @@ def test_min_delta_demands_a_real_improvement(learner):
     # no value sits exactly on best -/+ min_delta, where rounding would decide
     expect_trace(learner, [1.0, 0.96, 0.9, 0.88, 0.8, 0.79, 0.78], patience=2, min_delta=0.05)
     expect_trace(learner, [0.5, 0.52, 0.6, 0.61, 0.7], patience=2, min_delta=0.05, mode="max")
+    # min_delta is absolute: here value < best * (1 - min_delta) would disagree
+    expect_trace(learner, [10.0, 9.6, 9.3, 9.2], patience=3, min_delta=0.05)
+    expect_trace(learner, [10.0, 10.4, 10.7, 10.8], patience=3, min_delta=0.05, mode="max")
 
 
 @check(points=2)
@@ -195,6 +257,9 @@ def test_a_tie_with_the_best_is_not_an_improvement(learner):
     """A value equal to the best counts as a bad epoch (ties do not reset the patience)."""
     expect_trace(learner, [1.0, 0.5, 0.5, 0.5], patience=2)
     expect_trace(learner, [0.9, 0.9, 0.9], patience=2, mode="max")
+    # a first value equal to the starting best (math.inf / -math.inf) is a tie as well
+    expect_trace(learner, [float("inf"), 1.0, 1.0], patience=2)
+    expect_trace(learner, [-float("inf"), 0.5], patience=2, mode="max")
 
 
 @check(points=2)
@@ -212,66 +277,111 @@ def test_nan_never_counts_as_an_improvement(learner):
 
 @check(points=1)
 def test_invalid_mode_or_negative_patience_raise_value_error(learner):
-    """EarlyStopping(mode="avg") and EarlyStopping(patience=-1) raise ValueError."""
-    for kwargs in ({"mode": "avg"}, {"patience": -1}):
+    """A mode other than exactly "min" or "max" (e.g. "avg", "auto", "MIN") and patience=-1 raise ValueError."""
+    for kwargs in ({"mode": "avg"}, {"mode": "auto"}, {"mode": "MIN"}, {"mode": "Max"},
+                   {"patience": -1}):  # fmt: skip
         got = learner.run(rejects, kwargs)
         if got != "ValueError":
             said = "accepted it" if got == "accepted" else f"raised {got}"
+            cause = (
+                "mode must be exactly 'min' or 'max': no other spelling, no upper case, no "
+                "'auto' guessing the direction."
+                if "mode" in kwargs
+                else "a negative patience makes no sense."
+            )
             raise CheckFailed(
-                f"EarlyStopping({kwargs}) should raise ValueError, but your class {said}."
+                f"EarlyStopping({kwargs}) should raise ValueError, but your class {said}. "
+                f"Likely cause: {cause}"
             )
 
 
 def restored_states(learner, restore_best_weights: bool) -> dict:
     states = learner.run(copy_then_train_on, restore_best_weights)
-    keys = {"best", "later", "other_before", "other_restored", "restored"}
+    keys = {"best", "later", "other_before", "other_restored", "restored", "restored_again",
+            "restored_then_trained", "other_after_training_model", "third_before", "third_restored"}  # fmt: skip
     if not (isinstance(states, dict) and keys <= set(states)):
         raise CheckFailed("The probe could not get the weights back from your stopper.")
     return states
 
 
-def restore_mistakes(states: dict, name: str, into: str) -> dict[str, torch.Tensor]:
-    """What `name` would hold after restore into `into` for the usual mistakes."""
+RESTORES = (
+    ("other_restored", "a second model", "other_before"),
+    ("restored", "the trained model itself", "later"),
+    ("other_after_training_model", "the second model, after the first trained on in place",
+     "other_before"),
+    ("restored_again", "the trained model, restored again after training on in place",
+     "restored_then_trained"),
+    ("third_restored", "a third model, restored last", "third_before"),
+)  # fmt: skip
+"""(snapshot, which model it shows, its snapshot before that restore): each must be the best."""
+
+
+def restore_mistakes(states: dict, name: str, snapshot: str, before: str) -> dict:
+    """What `name` would hold in `snapshot` for the usual mistakes."""
     by_reference = (
         "step kept a reference to the live tensors (model.state_dict() without copying), so "
         "training after the best epoch changed them; store copy.deepcopy(model.state_dict()) "
         "or clone each tensor"
     )
+    aliased = (
+        "restore made the model's tensors share memory with the stored copy "
+        "(load_state_dict(..., assign=True), or tensor.data = stored), so training after "
+        "restore changed the stored weights, and every model restored from them; "
+        "model.load_state_dict(stored) copies into the model's own tensors"
+    )
     nothing = "restore did not load the stored weights into the model it was given"
-    if "running_" in name:
+    if "running_" in name or "num_batches" in name:
         nothing = (
             f"restore did not load the buffer `{name}`: store and load the whole state_dict "
-            "(parameters AND buffers such as BatchNorm's running statistics)"
+            "(parameters AND buffers such as BatchNorm's running statistics and "
+            "num_batches_tracked)"
         )
-    before = states["other_before" if into == "other" else "later"]
-    return {by_reference: states["later"][name], nothing: before[name]}
+    if snapshot in ("other_restored", "restored"):
+        causes = {by_reference: states["later"][name], nothing: states[before][name]}
+    else:
+        causes = {aliased: states["restored_then_trained"][name], nothing: states[before][name]}
+    if "running_" in name or "num_batches" in name:  # a buffer left alone is the likelier cause
+        causes = dict(reversed(causes.items()))
+    return causes
 
 
 @check(points=3)
 def test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors(learner):
-    """Weights (and BatchNorm buffers) changed in place after the best epoch do not leak into what restore loads."""
+    """Weights (and BatchNorm buffers) changed in place after the best epoch, or after a restore, do not leak into what restore loads."""
     states = restored_states(learner, True)
-    for into, what in (("other", "a second model"), ("", "the trained model itself")):
-        restored = states[f"{into}_restored" if into else "restored"]
+    for snapshot, what, before in RESTORES:
+        restored = states[snapshot]
         for name, expected in states["best"].items():
-            if name.endswith("num_batches_tracked"):
-                continue
             got = restored.get(name) if isinstance(restored, dict) else None
-            expect_close(got, expected, f"{name} after restore into {what}",
+            expect_close(got, expected, f"{name} of {what}",
                          against="the weights at the best epoch",
-                         likely_causes=restore_mistakes(states, name, into),
+                         likely_causes=restore_mistakes(states, name, snapshot, before),
                          hint="restore must load the state_dict stored at the best epoch")  # fmt: skip
 
 
 @check(points=1)
 def test_without_restore_best_weights_the_model_is_left_alone(learner):
-    """With restore_best_weights=False, nothing is stored and restore leaves the model as it is."""
+    """With restore_best_weights=False, or when no epoch improved, nothing is stored and restore leaves the model as it is."""
     states = restored_states(learner, False)
     for before, after in (("other_before", "other_restored"), ("later", "restored")):
         for name, expected in states[before].items():
             got = states[after].get(name) if isinstance(states[after], dict) else None
             expect_close(got, expected, name, against="the model's weights before restore",
                          hint="with restore_best_weights=False, restore must not change the model")  # fmt: skip
+    got = learner.run(restore_after_no_improvement)
+    if not isinstance(got, dict) or got.get("error"):
+        raise CheckFailed(
+            "After two steps that did not improve (NaN), restore(model) raised "
+            f"{got.get('error') if isinstance(got, dict) else got!r}; with nothing stored it "
+            "must do nothing. Likely cause: restore loads the stored state without checking "
+            "that one was stored (test `if self._best_state is not None`, not the setting)."
+        )
+    for name, expected in got["before"].items():
+        after = got["after"].get(name) if isinstance(got["after"], dict) else None
+        expect_close(after, expected, f"{name} after restore when no epoch improved",
+                     against="the model's weights before restore",
+                     hint="step stores weights only on an improving epoch; with none stored, "
+                     "restore must not change the model")  # fmt: skip
 
 
 # -- use: an overfitting regression stops early and keeps its best validation weights -----

@@ -92,8 +92,9 @@ def train_transform():
     """A callable: images (B, 3, 32, 32) uint8 -> (B, 3, 32, 32) float32, random.
 
     For each image independently: a random 32x32 crop of the image padded by CROP_PADDING
-    pixels on every side (any padding mode), then a horizontal flip with probability 1/2,
-    then the normalisation of eval_transform. Nothing else.
+    pixels on every side (any padding mode; every shift from -CROP_PADDING to CROP_PADDING,
+    in each direction, equally likely), then a horizontal flip with probability 1/2, then
+    the normalisation of eval_transform. Nothing else.
     Careful: torchvision's v2.RandomCrop / v2.RandomHorizontalFlip called on a batch draw ONE
     crop and ONE flip for the whole batch; index the padded batch per image instead.
     """
@@ -126,10 +127,13 @@ def train(model: nn.Module, train_loader, val_loader, epochs: int, device) -> li
     Each epoch: model.train() and one pass over train_loader with an optimizer and an LR
     schedule; then model.eval() and, under torch.no_grad(), one pass over val_loader.
     Early stopping with your EarlyStopping (patience at most 10) on the validation loss or
-    accuracy; when training ends, the model holds the weights of its best validation epoch.
+    accuracy; when training ends (stopped early or out of epochs), the model holds the
+    weights of its best validation epoch.
     Returns one dict per epoch run, in order:
         {"epoch": 1, "train_loss": float, "train_acc": float, "val_loss": float,
          "val_acc": float, "lr": float}      (accuracies in [0, 1], lr at the epoch's end)
+    val_loss is the mean cross-entropy over every validation image (no label smoothing),
+    val_acc the fraction of them classified correctly.
     """
     ### BEGIN SOLUTION
     device = torch.device(device)

@@ -28,16 +28,22 @@ class EarlyStopping:
     patience: how many epochs in a row may fail to improve; once `patience` epochs in a row
         have not improved, `step` returns True. patience=0 stops at the first epoch that
         does not improve (so does patience=1). Negative patience raises ValueError.
-    min_delta: how much better than the best value an epoch must be to count as improving.
-    mode: "min" (a loss: lower is better) or "max" (an accuracy: higher is better); any
-        other value raises ValueError.
+        `step` says whether to stop NOW: it keeps recording after returning True, and an
+        epoch that improves returns False, even after an earlier True.
+    min_delta: how much better than the best value an epoch must be to count as improving,
+        an absolute amount in the units of the value (not a fraction of the best).
+    mode: exactly "min" (a loss: lower is better) or "max" (an accuracy: higher is better);
+        any other value ("auto", "MIN", ...) raises ValueError.
         An epoch improves when value < best - min_delta ("min") or value > best + min_delta
         ("max"). Equal to the best (a tie) is not an improvement. NaN never improves.
     restore_best_weights: if True, `step(value, model)` stores a COPY of model.state_dict()
         (parameters and buffers) whenever the epoch improves, and `restore(model)` loads it.
         A copy, not a reference: training after the best epoch changes the live tensors in
-        place, and must not change what `restore` loads. If False, nothing is stored and
-        `restore` does nothing.
+        place, and must not change what `restore` loads. Likewise, training a model after
+        `restore` must not change the stored copy (restore copies into the model's own
+        tensors), so every later `restore`, into any model, loads the best weights again.
+        A non-improving epoch stores nothing. If False, nothing is stored and `restore`
+        does nothing.
 
     Attributes (read by the grader after every call of `step`):
         best: the best value so far (math.inf in mode "min", -math.inf in mode "max",
@@ -97,7 +103,7 @@ class EarlyStopping:
         ### END SOLUTION
 
     def restore(self, model: nn.Module) -> None:
-        """Load the stored best weights into `model` (nothing stored: nothing changes)."""
+        """Load the stored best weights into `model` (nothing stored: nothing changes, no error)."""
         ### BEGIN SOLUTION
         if self._best_state is not None:
             model.load_state_dict(self._best_state)

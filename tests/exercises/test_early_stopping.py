@@ -89,6 +89,21 @@ NAMED_MISTAKES = {
     "min_delta_with_the_wrong_sign": {
         "test_min_delta_demands_a_real_improvement": "by MORE than min_delta",
     },
+    "min_delta_relative_to_the_best": {
+        "test_min_delta_demands_a_real_improvement": "not a fraction of best",
+    },
+    "stop_flag_latched": {
+        "test_stops_after_patience_epochs_without_improvement_on_a_loss_curve": "whether to stop NOW",
+    },
+    "stops_recording_once_it_said_stop": {
+        "test_stops_after_patience_epochs_without_improvement_on_a_loss_curve": "stopped recording",
+    },
+    "restore_with_assign_true": {
+        "test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors": "share memory with the stored copy",
+    },
+    "restore_crashes_when_nothing_stored": {
+        "test_without_restore_best_weights_the_model_is_left_alone": "must do nothing",
+    },
 }  # fmt: skip
 
 
