@@ -1,17 +1,7 @@
 """The learner's projection shortcut is a bare 1x1 convolution, without its BatchNorm."""
 
-REPLACE = {
-    """                nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
+REPLACE = {"""                nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
                 nn.BatchNorm2d(out_channels),
 """: """                nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
-<<<<<<< HEAD
-"""
-}
-LOSES = [
-    "test_layers_and_parameter_count_follow_the_contract",
-    "test_downsampling_block_with_projection_matches_the_reference",
-]
-=======
 """}
 LOSES = ["test_layers_and_parameter_count_follow_the_contract", "test_projection_blocks_match_the_reference"]
->>>>>>> review-x
