@@ -165,10 +165,11 @@ def test_monkeypatching_torch_pytest_and_the_kit_cannot_turn_wrong_code_into_poi
         "torch.testing.assert_close = lambda *a, **k: None\n"
         "torch.Tensor.__eq__ = lambda *a, **k: torch.tensor(True)\n"
         "pytest.fail = lambda *a, **k: None\n"
-        "import course.graders.engine.compare as compare\n"
+        "kit = __import__('importlib').import_module  # past the static scan, on purpose\n"
+        "compare = kit('course.gra' + 'ders.engine.compare')\n"
         "compare.expect_close = lambda *a, **k: None\n"
         "compare.CheckFailed = type('Never', (Exception,), {})\n"
-        "import course.graders.engine.plugin as plugin\n"
+        "plugin = kit('course.gra' + 'ders.engine.plugin')\n"
         "plugin._failure_message = lambda *a, **k: ''\n"
     )
     path = learner_file(tmp_path, at_import=cheat, replace=WRONG_GATE_ORDER)
@@ -184,13 +185,14 @@ def test_a_forged_report_is_not_believed(tmp_path):
     genuine report never comes. Without the key it cannot sign it: nothing is earned."""
     every_check = [check.name for check in declared_checks(grader_path(EXERCISE))]
     forge = (
-        "import os, signal\n"
-        "from course.graders.engine import report\n"
+        "import hashlib, hmac, json, os, signal\n"
         "def forge():\n"
         "    with open(f'/proc/{os.getppid()}/stat', 'rb') as stat:\n"
         "        grader = int(stat.read().rsplit(b')', 1)[1].split()[1])\n"
         f"    checks = [dict(name=n, passed=True, message='', seconds=0) for n in {every_check!r}]\n"
-        "    forged = report.sign({'lstm_cell': checks}, 'a guessed key')\n"
+        "    body = json.dumps({'lstm_cell': checks})\n"
+        "    mac = hmac.new(b'a guessed key', body.encode(), hashlib.sha256).hexdigest()\n"
+        "    forged = json.dumps({'body': body, 'mac': mac}).encode()\n"
         "    for fd in os.listdir(f'/proc/{grader}/fd'):\n"
         "        path = f'/proc/{grader}/fd/{fd}'\n"
         "        try:\n"
