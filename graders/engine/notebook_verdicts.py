@@ -12,10 +12,14 @@ A kit test cell is a grade cell whose source (restored by nbgrader from the inst
 copy, hidden tests included) calls `expect_check_passes("<exercise>", "<check>")`; the
 answer cell has the grade_id `<exercise>-answer`. Other cells, e.g. ones an instructor
 added, are left to nbgrader. The generated nbgrader_config.py installs this step with
-`autograde_preprocessors()`.
+`autograde_preprocessors()`, which also swaps nbgrader's Execute for ExecuteForTheEngine:
+the kernel it starts is told that the engine decides, so its test cells do not grade the
+answer a second time (a slow answer would otherwise run out of the cell time limit in every
+test cell, one after the other).
 """
 
 import ast
+import os
 import tempfile
 from pathlib import Path
 
@@ -26,11 +30,23 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from course.graders.engine.declared import declared_checks
 from course.graders.engine.grade import CheckResult, grade_exercises
 from course.graders.engine.manifest import find_exercise, load_manifest
+from course.graders.engine.notebook_checks import ENGINE_DECIDES_VARIABLE
 from course.graders.engine.notebook_release import ANSWER_PART
 from course.graders.engine.paths import grader_path
 
 GONE = "{check} is not a check of the kit's grader any more: run `course release` again."
 MISSING_ANSWER = "The answer cell of {name} is not in this notebook, so this check earns nothing."
+
+
+class ExecuteForTheEngine(Execute):
+    """nbgrader's Execute, with a kernel whose kit test cells leave the verdicts to EngineVerdicts."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        os.environ[ENGINE_DECIDES_VARIABLE] = "1"  # the kernel inherits nbgrader's environment
+        try:
+            return super().preprocess(nb, resources)
+        finally:
+            os.environ.pop(ENGINE_DECIDES_VARIABLE, None)
 
 
 class EngineVerdicts(NbGraderPreprocessor):
@@ -122,9 +138,9 @@ def checked_by(test_source: str) -> tuple[str, str] | None:
 
 
 def autograde_preprocessors() -> list[type]:
-    """nbgrader's autograde steps with EngineVerdicts right after the notebook is executed."""
+    """nbgrader's autograde steps, executing with ExecuteForTheEngine, then EngineVerdicts."""
     from nbgrader.converters import Autograde
 
     steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
-    after_execute = steps.index(Execute) + 1
-    return steps[:after_execute] + [EngineVerdicts] + steps[after_execute:]
+    execute = steps.index(Execute)
+    return steps[:execute] + [ExecuteForTheEngine, EngineVerdicts] + steps[execute + 1 :]

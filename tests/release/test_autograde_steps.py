@@ -1,0 +1,51 @@
+"""The steps `nbgrader_config.py` gives nbgrader's autograde, and what a test cell does under them."""
+
+import os
+
+import pytest
+from nbgrader.preprocessors import Execute
+
+from course.graders.engine import notebook_checks
+from course.graders.engine.notebook_verdicts import (
+    EngineVerdicts,
+    ExecuteForTheEngine,
+    autograde_preprocessors,
+)
+
+
+def test_autograde_executes_with_a_kernel_told_the_engine_decides_then_sets_the_verdicts():
+    steps = autograde_preprocessors()
+    assert Execute not in steps
+    position = steps.index(ExecuteForTheEngine)
+    assert steps[position + 1] is EngineVerdicts
+
+
+def test_the_variable_is_set_only_while_the_notebook_executes(monkeypatch):
+    monkeypatch.delenv(notebook_checks.ENGINE_DECIDES_VARIABLE, raising=False)
+    seen = []
+
+    def execute(self, nb, resources):
+        seen.append(os.environ.get(notebook_checks.ENGINE_DECIDES_VARIABLE))
+        return nb, resources
+
+    monkeypatch.setattr(Execute, "preprocess", execute)
+    ExecuteForTheEngine().preprocess({}, {})
+    assert seen == ["1"]
+    assert notebook_checks.ENGINE_DECIDES_VARIABLE not in os.environ
+
+
+def test_under_autograde_a_test_cell_grades_nothing_in_the_kernel(monkeypatch, capsys):
+    monkeypatch.setenv(notebook_checks.ENGINE_DECIDES_VARIABLE, "1")
+
+    def no_grading(*args):
+        raise AssertionError("the kernel graded the answer")
+
+    monkeypatch.setattr(notebook_checks, "_verdicts", no_grading)
+    notebook_checks.expect_check_passes("lstm_cell", "test_hx_none_means_a_zero_state")
+    assert "scored by the kit's engine" in capsys.readouterr().out
+
+
+def test_outside_autograde_a_test_cell_needs_the_answer_cell_run_first(monkeypatch):
+    monkeypatch.delenv(notebook_checks.ENGINE_DECIDES_VARIABLE, raising=False)
+    with pytest.raises(AssertionError, match="Run the answer cell of lstm_cell first"):
+        notebook_checks.expect_check_passes("lstm_cell", "test_hx_none_means_a_zero_state")
