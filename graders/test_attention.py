@@ -335,18 +335,21 @@ def compare_multi_head(got, state, num_heads, query, key, value, mask=None, bias
 # -- checks: scaled_dot_product_attention ----------------------------------------------
 @check(points=2)
 def test_attention_returns_output_and_weights_of_the_documented_shapes(learner):
-    """For q (..., Lq, d_k), k (..., Lk, d_k), v (..., Lk, d_v): output (..., Lq, d_v) of q's dtype (float32, float64, bfloat16), weights (..., Lq, Lk), with any leading dims."""
-    cases = [(leading, torch.float32) for leading in ((BATCH,), (BATCH, 3), ())]
-    for leading, dtype in [*cases, ((BATCH,), torch.float64), ((BATCH,), torch.bfloat16)]:
+    """For q (..., Lq, d_k), k (..., Lk, d_k), v (..., Lk, d_v): output (..., Lq, d_v) of q's dtype (float32, float64, bfloat16; with and without a mask), weights (..., Lq, Lk), with any leading dims."""
+    mask = random_mask((LENGTH_Q, LENGTH_K), 11)
+    cases = [(leading, torch.float32, None) for leading in ((BATCH,), (BATCH, 3), ())]
+    cases += [((BATCH,), dtype, given) for dtype in (torch.float64, torch.bfloat16) for given in (None, mask)]  # fmt: skip
+    for leading, dtype, given in cases:
         q, k, v = random_tensors((*leading, LENGTH_Q, D_K), (*leading, LENGTH_K, D_K), (*leading, LENGTH_K, D_V), seed=1, dtype=dtype)  # fmt: skip
+        with_mask = "" if given is None else f" and a mask of shape {tuple(given.shape)}"
         output, _ = unpack_attention(
-            learner.run(run_attention, q, k, v),
+            learner.run(run_attention, q, k, v, given),
             (*leading, LENGTH_Q, D_V), (*leading, LENGTH_Q, LENGTH_K),
-            f"scaled_dot_product_attention's result for q of shape {tuple(q.shape)}",
+            f"scaled_dot_product_attention's result for {dtype} q of shape {tuple(q.shape)}{with_mask}",
         )  # fmt: skip
         if output.dtype != dtype:
             raise CheckFailed(
-                f"For {dtype} inputs the output should be {dtype} too (the dtype of q), but it "
+                f"For {dtype} inputs{with_mask} the output should be {dtype} too (the dtype of q), but it "
                 f"is {output.dtype}. Likely cause: a tensor made with a fixed dtype (torch.tensor, "
                 "torch.zeros without dtype=) or a .float()/.to(...) on the way."
             )
@@ -415,10 +418,10 @@ def expect_zero_where_masked(weights: torch.Tensor, mask: torch.Tensor) -> None:
 
 @check(points=2)
 def test_masking_holds_for_scores_of_any_size(learner):
-    """Even when every score is far below -1e9 (float64), masked keys get weight exactly 0 (a finite 'large negative' fill is not enough)."""
+    """Even when every score is far below -1e100 (float64), masked keys get weight exactly 0 (a finite 'large negative' fill is not enough)."""
     generator = torch.Generator().manual_seed(8)
-    q = 1e6 * torch.rand(BATCH, LENGTH_Q, D_K, generator=generator, dtype=torch.float64) + 1e6
-    k = -1e6 * torch.rand(BATCH, LENGTH_K, D_K, generator=generator, dtype=torch.float64) - 1e6
+    q = 1e50 * torch.rand(BATCH, LENGTH_Q, D_K, generator=generator, dtype=torch.float64) + 1e50
+    k = -1e50 * torch.rand(BATCH, LENGTH_K, D_K, generator=generator, dtype=torch.float64) - 1e50
     v = torch.randn(BATCH, LENGTH_K, D_V, generator=generator, dtype=torch.float64)
     mask = random_mask((BATCH, LENGTH_Q, LENGTH_K), 9)
     got = learner.run(run_attention, q, k, v, mask)

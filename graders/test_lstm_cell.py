@@ -125,14 +125,16 @@ def train_recall(impl, cell_state, head_state, inputs, labels, learning_rate):
 
 # -- references and known mistakes, computed here ---------------------------------------
 def reference_cell(state_dict: dict, bias: bool = True, dtype=torch.float32) -> nn.LSTMCell:
-    cell = nn.LSTMCell(INPUT_SIZE, HIDDEN_SIZE, bias=bias).to(dtype)
+    cell = nn.LSTMCell(state_dict["weight_ih"].shape[1], HIDDEN_SIZE, bias=bias).to(dtype)
     cell.load_state_dict(state_dict)
     return cell
 
 
-def fresh_weights(seed: int, bias: bool = True, dtype=torch.float32) -> dict:
+def fresh_weights(
+    seed: int, bias: bool = True, dtype=torch.float32, input_size: int = INPUT_SIZE
+) -> dict:
     torch.manual_seed(seed)
-    cell = nn.LSTMCell(INPUT_SIZE, HIDDEN_SIZE, bias=bias).to(dtype)
+    cell = nn.LSTMCell(input_size, HIDDEN_SIZE, bias=bias).to(dtype)
     return {name: tensor.clone() for name, tensor in cell.state_dict().items()}
 
 
@@ -168,13 +170,15 @@ SWAPPED_RESULT = "forward returns (c, h); it must return (h, c), in that order"
 SWAPPED_STATE = "hx is unpacked as (c, h); it comes as (h, c), in that order"
 
 
-def random_state(batch: int = BATCH, dtype=torch.float32, seed: int = 1):
+def random_state(
+    batch: int = BATCH, dtype=torch.float32, seed: int = 1, input_size: int = INPUT_SIZE
+):
     generator = torch.Generator().manual_seed(seed)
 
     def draw(*shape):
         return torch.randn(*shape, generator=generator, dtype=dtype)
 
-    return draw(batch, INPUT_SIZE), (draw(batch, HIDDEN_SIZE), draw(batch, HIDDEN_SIZE))
+    return draw(batch, input_size), (draw(batch, HIDDEN_SIZE), draw(batch, HIDDEN_SIZE))
 
 
 def unpack_state(got: object, shape: tuple, what: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -234,23 +238,36 @@ def test_h_and_c_match_torch_lstm_cell_with_the_same_weights(learner):
                  hint="check h = sigmoid(o) * tanh(c) with the new c")  # fmt: skip
 
 
+ZERO_STATE_CASES = [(torch.float32, INPUT_SIZE), (torch.float64, INPUT_SIZE),
+                    (torch.float32, HIDDEN_SIZE - 1)]  # fmt: skip
+"""(dtype, I) of the hx=None calls: I < H too, where a zero state cut from the input is too narrow."""
+
+
 @check(points=2)
 def test_hx_none_means_a_zero_state(learner):
-    """hx=None starts from h = c = 0, of the input's batch size and dtype (float32 and float64), even after a call with a state."""
-    for dtype in (torch.float32, torch.float64):
-        weights = fresh_weights(4, dtype=dtype)
-        x, first_hx = random_state(dtype=dtype, seed=5)
-        what = f"LSTMCell.forward(input, None) on a {dtype} input"
+    """hx=None starts from h = c = 0, of shape (N, H) and the input's dtype (float32 and float64), even after a call with a state."""
+    for dtype, input_size in ZERO_STATE_CASES:
+        weights = fresh_weights(4, dtype=dtype, input_size=input_size)
+        x, first_hx = random_state(dtype=dtype, seed=5, input_size=input_size)
+        what = f"LSTMCell.forward(input, None) on a {dtype} input of shape {tuple(x.shape)}"
         try:
             got = learner.run(run_cell_after_a_call_with_a_state, weights, x, first_hx)
         except LearnerRaised as error:
-            if dtype == torch.float32:
+            if dtype == torch.float64:
+                cause = (
+                    "the zero state is made with torch.zeros(...), which is float32 whatever "
+                    "the input; make it with input.new_zeros(N, H), which has the input's "
+                    "dtype and device."
+                )
+            elif input_size != INPUT_SIZE:
+                cause = (
+                    f"the zero state is not of shape (N, H) = ({BATCH}, {HIDDEN_SIZE}) when the "
+                    f"input has {input_size} features (fewer than H); make it with "
+                    "input.new_zeros(N, H), not from a slice or copy of the input."
+                )
+            else:
                 raise
-            raise CheckFailed(
-                f"{what} failed. {error}\nLikely cause: the zero state is made with torch.zeros(...), "
-                "which is float32 whatever the input; make it with input.new_zeros(N, H), which "
-                "has the input's dtype and device."
-            ) from None
+            raise CheckFailed(f"{what} failed. {error}\nLikely cause: {cause}") from None
         h, c = unpack_state(got, (BATCH, HIDDEN_SIZE), what)
         reference = reference_cell(weights, dtype=dtype)
         expected_h, expected_c = (t.detach() for t in reference(x))
@@ -367,7 +384,8 @@ def test_gradients_agree_with_finite_differences_in_float64(learner):
 
 
 SEQUENCE_CASES = [(BATCH, 6, torch.float32, True), (BATCH, 6, torch.float32, False),
-                  (1, 1, torch.float32, False), (2, 9, torch.float64, True)]  # fmt: skip
+                  (1, 1, torch.float32, False), (2, 9, torch.float64, True),
+                  (2, 5, torch.float64, False)]  # fmt: skip
 """(N, T, dtype, whether (h_0, c_0) is given) of the sequences lstm_forward runs over."""
 
 

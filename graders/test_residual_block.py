@@ -238,10 +238,10 @@ def compare_block(learner, in_channels, out_channels, stride, training, seed, si
 # -- checks ----------------------------------------------------------------------------
 @check(points=2)
 def test_output_shapes_for_identity_and_downsampling_blocks(learner):
-    """Output is (N, C_out, H', W'), H' = floor((H - 1) / stride) + 1: same size at stride 1, halved (rounding up) at stride 2, a third at stride 3; C_out=C_in by default."""
+    """Output is (N, C_out, H', W'), H' = floor((H - 1) / stride) + 1: same size at stride 1, halved (rounding up) at stride 2, a third at stride 3; C_out=C_in by default, more or fewer channels otherwise."""
     cases = [((4, None, 1, 8), (2, 4, 8, 8)), ((4, 8, 1, 8), (2, 8, 8, 8)),
              ((4, 8, 2, 8), (2, 8, 4, 4)), ((3, 6, 2, 9), (2, 6, 5, 5)),
-             ((4, 4, 3, 8), (2, 4, 3, 3))]  # fmt: skip
+             ((4, 4, 3, 8), (2, 4, 3, 3)), ((8, 4, 1, 8), (2, 4, 8, 8))]  # fmt: skip
     cause = (
         "Likely cause: conv1 and the projection shortcut must both use the stride, with padding 1 "
         "on the 3x3 convolutions, and the shortcut is a projection whenever stride != 1 or the "
@@ -262,10 +262,14 @@ def test_output_shapes_for_identity_and_downsampling_blocks(learner):
             raise CheckFailed(f"{call} should give shape {expected}, but gave {got}. {cause}")
 
 
+LAYOUT_CASES = [(8, 8, 1), (4, 8, 1), (8, 4, 1), (8, 8, 2), (8, 8, 3)]
+"""(C_in, C_out, stride) of the blocks whose layers are inspected: identity, wider, narrower, strided."""
+
+
 @check(points=2)
 def test_layers_and_parameter_count_follow_the_contract(learner):
     """conv1, bn1, conv2, bn2 and shortcut have the contract's shapes; the shortcut is a projection exactly when the shape changes."""
-    for in_channels, out_channels, stride in ((8, 8, 1), (4, 8, 1), (8, 8, 2), (8, 8, 3)):
+    for in_channels, out_channels, stride in LAYOUT_CASES:
         got = learner.run(layout, in_channels, out_channels, stride)
         expected = expected_layout(in_channels, out_channels, stride)
         call = f"ResidualBlock({in_channels}, {out_channels}, stride={stride})"
@@ -361,13 +365,14 @@ def test_identity_block_matches_the_reference_in_eval_mode(learner):
     compare_block(learner, 6, 6, 1, training=False, seed=20)
 
 
-PROJECTION_CASES = [(4, 8, 2, SIZE), (4, 8, 1, SIZE), (3, 6, 2, 9), (6, 6, 3, SIZE)]
+PROJECTION_CASES = [(4, 8, 2, SIZE), (4, 8, 1, SIZE), (8, 4, 1, SIZE), (3, 6, 2, 9),
+                    (6, 6, 3, SIZE)]  # fmt: skip
 """(C_in, C_out, stride, H = W) of the blocks whose shortcut is a projection."""
 
 
 @check(points=3)
 def test_projection_blocks_match_the_reference(learner):
-    """Where the shape changes (more channels, stride 2 on even and odd sizes, stride 3), the 1x1-conv + BatchNorm shortcut matches the reference (train and eval)."""
+    """Where the shape changes (more or fewer channels, stride 2 on even and odd sizes, stride 3), the 1x1-conv + BatchNorm shortcut matches the reference (train and eval)."""
     for seed, (in_channels, out_channels, stride, size) in enumerate(PROJECTION_CASES, start=30):
         for training in (True, False):
             compare_block(learner, in_channels, out_channels, stride, training, 10 * seed, size)

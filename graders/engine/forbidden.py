@@ -7,8 +7,9 @@ Two nets, both deciding nothing by themselves in the learner's favour:
 - `RuntimeGuard` runs inside the learner process and records every call of a forbidden
   function or module, whatever name it was reached by.
 Forbidden entries are dotted names such as `torch.nn.LSTMCell` or `torch.lstm_cell`, or a
-whole module such as `torch.nn.utils.clip_grad`: every function defined in it or in its
-submodules, private ones and the originals behind their decorators included.
+whole module such as `torch.nn.utils.clip_grad`: every function and every nn.Module class
+defined in it or in its submodules, private ones and the originals behind their decorators
+included.
 """
 
 import ast
@@ -170,6 +171,8 @@ class RuntimeGuard:
             if isinstance(target, types.ModuleType):
                 for name, function in _functions_of_module(target):
                     self._python_functions[id(function)] = (function, name)
+                for name, module_class in _module_classes_of_module(target, torch.nn.Module):
+                    self._wrap_forward(module_class, name)
             elif isinstance(target, type) and issubclass(target, torch.nn.Module):
                 self._wrap_forward(target, dotted)
             elif callable(target) and hasattr(target, "__code__"):
@@ -248,6 +251,23 @@ class RuntimeGuard:
 
 def _functions_of_module(module: types.ModuleType) -> list[tuple[str, object]]:
     """(dotted name, function) for every Python function defined in `module` or below it."""
+    return _defined_in(module, lambda value: isinstance(value, types.FunctionType))
+
+
+def _module_classes_of_module(
+    module: types.ModuleType, module_base: type
+) -> list[tuple[str, type]]:
+    """(dotted name, class) for every `module_base` subclass defined in `module` or below it."""
+    return _defined_in(
+        module,
+        lambda value: (
+            isinstance(value, type) and issubclass(value, module_base) and "forward" in vars(value)
+        ),
+    )
+
+
+def _defined_in(module: types.ModuleType, wanted) -> list[tuple[str, object]]:
+    """(dotted name, value) for every `wanted` value defined in `module` or a loaded submodule."""
     import sys
 
     prefix = module.__name__
@@ -256,7 +276,7 @@ def _functions_of_module(module: types.ModuleType) -> list[tuple[str, object]]:
         if name != prefix and not name.startswith(prefix + "."):
             continue
         for attribute, value in list(getattr(loaded, "__dict__", {}).items()):
-            if isinstance(value, types.FunctionType) and value.__module__ == name:
+            if wanted(value) and getattr(value, "__module__", None) == name:
                 found.append((f"{name}.{attribute}", value))
     return found
 
