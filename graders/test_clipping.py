@@ -127,6 +127,10 @@ def norm_mistakes(grads: dict, max_norm: float) -> dict[str, dict]:
         "shrink them (use min(1, ...))": {
             name: grad * max_norm / (total + 1e-6) for name, grad in grads.items()
         },
+        "the gradients were divided by total_norm, which gives them norm 1 whatever max_norm "
+        "is; multiply them by max_norm / (total_norm + 1e-6)": {
+            name: grad / (total + 1e-6) for name, grad in grads.items()
+        },
         NOTHING_CLIPPED: grads,
     }
 
@@ -212,14 +216,15 @@ def expect_clipped_when_passed_as(
 # -- checks: clip_grad_norm_ -------------------------------------------------------------
 @check(points=4)
 def test_norm_clipping_scales_all_gradients_by_one_common_factor_like_torch(learner):
-    """With a total norm above max_norm, every gradient equals torch.nn.utils.clip_grad_norm_'s result."""
+    """With a total norm above max_norm (1, then 5), every gradient equals torch.nn.utils.clip_grad_norm_'s result."""
     grads = model_gradients()
-    _, after, _ = run_clip(learner, "clip_grad_norm_", grads, CLIPPED_MAX_NORM)
-    _, expected = torch_clip("clip_grad_norm_", grads, CLIPPED_MAX_NORM)
-    expect_gradients(after, expected, "torch.nn.utils.clip_grad_norm_",
-                     likely_causes=norm_mistakes(grads, CLIPPED_MAX_NORM),
-                     hint="scale every gradient by max_norm / (total_norm + 1e-6), where "
-                     "total_norm is the norm of all gradients together")  # fmt: skip
+    for max_norm in (CLIPPED_MAX_NORM, 5.0):  # not only 1: dividing by total_norm gives norm 1
+        _, after, _ = run_clip(learner, "clip_grad_norm_", grads, max_norm)
+        _, expected = torch_clip("clip_grad_norm_", grads, max_norm)
+        expect_gradients(after, expected, f"torch.nn.utils.clip_grad_norm_ with max_norm={max_norm:g}",
+                         likely_causes=norm_mistakes(grads, max_norm),
+                         hint="scale every gradient by max_norm / (total_norm + 1e-6), where "
+                         "total_norm is the norm of all gradients together")  # fmt: skip
 
 
 @check(points=2)
@@ -282,18 +287,24 @@ def test_norm_clipping_keeps_the_direction_and_value_clipping_does_not(learner):
 
 @check(points=2)
 def test_infinity_norm_is_the_largest_absolute_gradient_entry(learner):
-    """norm_type=inf: the total norm is the largest absolute entry of any gradient, and clipping matches PyTorch."""
-    grads, infinity = model_gradients(), float("inf")
+    """norm_type=inf: the total norm is the largest absolute entry of any gradient (a negative one too), and clipping matches PyTorch."""
+    infinity = float("inf")
     max_norm = 2.0  # not 1: a wrong inf-norm formula gives 1, the norm after clipping gives 2
-    total_norm, after, _ = run_clip(learner, "clip_grad_norm_", grads, max_norm, infinity)
-    expected_norm, expected = torch_clip("clip_grad_norm_", grads, max_norm, infinity)
-    two_norm = torch.nn.utils.get_total_norm(list(grads.values()))
-    expect_total_norm(total_norm, expected_norm, "the largest absolute gradient entry", max_norm, {
-        "the formula (sum |g|^p)^(1/p) was used with p = inf, which gives 1; the inf-norm is "
-        "max |g| and needs its own case (or torch.linalg.vector_norm(x, float('inf')))": torch.tensor(1.0),
-        "the 2-norm was used whatever norm_type says": two_norm,
-    })  # fmt: skip
-    expect_gradients(after, expected, "torch.nn.utils.clip_grad_norm_ with norm_type=inf")
+    positive = model_gradients()  # its largest absolute entry is positive
+    negated = {name: -grad for name, grad in positive.items()}  # ... and here negative
+    for grads in (positive, negated):
+        total_norm, after, _ = run_clip(learner, "clip_grad_norm_", grads, max_norm, infinity)
+        expected_norm, expected = torch_clip("clip_grad_norm_", grads, max_norm, infinity)
+        two_norm = torch.nn.utils.get_total_norm(list(grads.values()))
+        largest_entry = torch.stack([grad.max() for grad in grads.values()]).max()
+        expect_total_norm(total_norm, expected_norm, "the largest absolute gradient entry", max_norm, {
+            "the formula (sum |g|^p)^(1/p) was used with p = inf, which gives 1; the inf-norm is "
+            "max |g| and needs its own case (or torch.linalg.vector_norm(x, float('inf')))": torch.tensor(1.0),
+            "the 2-norm was used whatever norm_type says": two_norm,
+            "this is the largest entry, max g, not the largest ABSOLUTE entry, max |g|: a large "
+            "negative entry counts too": largest_entry,
+        })  # fmt: skip
+        expect_gradients(after, expected, "torch.nn.utils.clip_grad_norm_ with norm_type=inf")
 
 
 @check(points=1)

@@ -64,6 +64,12 @@ NAMED_MISTAKES = {
     "infinity_norm_by_the_power_formula": {
         "test_infinity_norm_is_the_largest_absolute_gradient_entry": "(sum |g|^p)^(1/p)",
     },
+    "infinity_norm_as_the_largest_entry_without_abs": {
+        "test_infinity_norm_is_the_largest_absolute_gradient_entry": "not the largest ABSOLUTE entry",
+    },
+    "gradients_divided_by_the_total_norm_whatever_max_norm": {
+        "test_norm_clipping_scales_all_gradients_by_one_common_factor_like_torch": "whatever max_norm",
+    },
     "norm_returned_after_clipping": {
         "test_returns_the_total_norm_computed_before_clipping": "AFTER clipping",
     },
