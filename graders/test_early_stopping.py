@@ -18,11 +18,12 @@ from course.graders.engine.compare import CheckFailed, expect_close, expect_pair
 
 
 # -- probes: run in the learner process, sent as source: they use only their arguments ----
-def trace(impl, values, kwargs):
+def trace(impl, values, kwargs, as_tensor=False):
     stopper = impl.EarlyStopping(**kwargs)
+    running_total = torch.zeros((), dtype=torch.float64)  # as_tensor: one tensor, refilled
     rows = []
     for value in values:
-        said = stopper.step(value)
+        said = stopper.step(running_total.fill_(value) if as_tensor else value)
         rows.append([bool(said) if isinstance(said, bool) else repr(said), float(stopper.best),
                      int(stopper.best_epoch), int(stopper.num_bad_epochs), bool(stopper.should_stop)])  # fmt: skip
     return rows
@@ -63,8 +64,10 @@ def copy_then_train_on(impl, restore_best_weights):
     states["other_before"] = snapshot(other)
     stopper.restore(other)
     states["other_restored"] = snapshot(other)
+    held = {**dict(model.named_parameters()), **dict(model.named_buffers())}  # as optimizers do
     stopper.restore(model)
     states["restored"] = snapshot(model)
+    states["held_restored"] = {name: tensor.detach().clone() for name, tensor in held.items()}
     with torch.no_grad():  # training goes on after restore, in place, as an optimizer would
         for tensor in model.state_dict().values():
             tensor.add_(1)
@@ -148,10 +151,19 @@ LIKELY_CAUSES = {
 """What to look at when a field of the trace differs, in the learner's words."""
 
 
-def expect_trace(learner, values, **kwargs):
-    got = learner.run(trace, values, kwargs)
+TENSOR_KEPT = (
+    "step used the tensor it was given instead of its number. This loop passes one 0-dim "
+    "tensor and refills it in place each epoch (as a running validation total is), so a best "
+    "kept as that tensor changes with it. Convert first: value = float(value)."
+)
+
+
+def expect_trace(learner, values, as_tensor=False, **kwargs):
+    """as_tensor: each value is passed as the same float64 0-dim tensor, refilled in place."""
+    got = learner.run(trace, values, kwargs, as_tensor)
     expected = expected_trace(values, **kwargs)
     setting = ", ".join(f"{key}={value!r}" for key, value in kwargs.items()) or "defaults"
+    given = " as one 0-dim tensor refilled in place each epoch" if as_tensor else ""
     if not isinstance(got, list) or len(got) != len(expected):
         raise CheckFailed("The probe could not read your stopper's answers after each step.")
     for epoch, (got_row, expected_row) in enumerate(zip(got, expected)):
@@ -164,11 +176,12 @@ def expect_trace(learner, values, **kwargs):
                 and math.isnan(expected_value)
             )
             if not same:
+                cause = trace_cause(field, values, epoch, kwargs, got_value, expected_value, frozen)
+                cause = TENSOR_KEPT if as_tensor else cause  # the same curve as floats passed
                 raise CheckFailed(
-                    f"EarlyStopping({setting}) fed the values {values}: after step {epoch} "
-                    f"(value {values[epoch]}), {field} should be {expected_value!r}, but it is "
-                    f"{got_value!r}. Likely cause: "
-                    + trace_cause(field, values, epoch, kwargs, got_value, expected_value, frozen)
+                    f"EarlyStopping({setting}) fed the values {values}{given}: after step "
+                    f"{epoch} (value {values[epoch]}), {field} should be {expected_value!r}, but "
+                    f"it is {got_value!r}. Likely cause: {cause}"
                 )
 
 
@@ -227,11 +240,12 @@ LOSS_CURVE = [1.0, 0.8, 0.7, 0.72, 0.71, 0.69, 0.75, 0.8, 0.9, 0.95, 1.0]
 
 @check(points=3)
 def test_stops_after_patience_epochs_without_improvement_on_a_loss_curve(learner):
-    """On a loss curve (mode "min"), step returns True exactly when `patience` epochs in a row did not improve."""
+    """On a loss curve (mode "min"), step returns True exactly when `patience` epochs in a row did not improve; the value may be a 0-dim tensor."""
     expect_trace(learner, LOSS_CURVE, patience=3)
     expect_trace(learner, LOSS_CURVE)  # patience 5 by default: never stops here
     expect_trace(learner, [0.5, 0.4, 0.3, 0.2], patience=1)  # always improving: never stops
     expect_trace(learner, [1.0, 2.0, 0.5, 0.6], patience=1)  # True, then False on an improvement
+    expect_trace(learner, LOSS_CURVE, as_tensor=True, patience=3)  # after the same curve as floats
 
 
 @check(points=2)
@@ -297,7 +311,7 @@ def test_invalid_mode_or_negative_patience_raise_value_error(learner):
 
 def restored_states(learner, restore_best_weights: bool) -> dict:
     states = learner.run(copy_then_train_on, restore_best_weights)
-    keys = {"best", "later", "other_before", "other_restored", "restored", "restored_again",
+    keys = {"best", "later", "other_before", "other_restored", "restored", "held_restored", "restored_again",
             "restored_then_trained", "other_after_training_model", "third_before", "third_restored"}  # fmt: skip
     if not (isinstance(states, dict) and keys <= set(states)):
         raise CheckFailed("The probe could not get the weights back from your stopper.")
@@ -312,6 +326,8 @@ RESTORES = (
     ("restored_again", "the trained model, restored again after training on in place",
      "restored_then_trained"),
     ("third_restored", "a third model, restored last", "third_before"),
+    ("held_restored", "the trained model's tensors held from before restore, as an optimizer "
+     "holds them", "later"),
 )  # fmt: skip
 """(snapshot, which model it shows, its snapshot before that restore): each must be the best."""
 
@@ -330,12 +346,20 @@ def restore_mistakes(states: dict, name: str, snapshot: str, before: str) -> dic
         "model.load_state_dict(stored) copies into the model's own tensors"
     )
     nothing = "restore did not load the stored weights into the model it was given"
+    replaced = (
+        "restore gave the model new tensors (load_state_dict(..., assign=True), setattr, a new "
+        "module) instead of copying into its own ones, so an optimizer made before restore "
+        "still holds tensors with the last epoch's weights; model.load_state_dict(stored) "
+        "copies into the model's own tensors"
+    )
     if "running_" in name or "num_batches" in name:
         nothing = (
             f"restore did not load the buffer `{name}`: store and load the whole state_dict "
             "(parameters AND buffers such as BatchNorm's running statistics and "
             "num_batches_tracked)"
         )
+    if snapshot == "held_restored":
+        return {replaced: states["later"][name]}
     if snapshot in ("other_restored", "restored"):
         causes = {by_reference: states["later"][name], nothing: states[before][name]}
     else:

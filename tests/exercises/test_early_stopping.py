@@ -101,6 +101,12 @@ NAMED_MISTAKES = {
     "restore_with_assign_true": {
         "test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors": "share memory with the stored copy",
     },
+    "restore_assigns_new_tensors_to_the_model": {
+        "test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors": "an optimizer made before restore",
+    },
+    "value_tensor_kept_as_the_best": {
+        "test_stops_after_patience_epochs_without_improvement_on_a_loss_curve": "value = float(value)",
+    },
     "restore_crashes_when_nothing_stored": {
         "test_without_restore_best_weights_the_model_is_left_alone": "must do nothing",
     },
