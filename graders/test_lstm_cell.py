@@ -31,10 +31,11 @@ def run_cell(impl, state_dict, input, hx, bias=True):
 
 
 def run_cell_after_a_call_with_a_state(impl, state_dict, input, first_hx):
+    """One cell: a call with a state, then hx=None on the whole batch, then on its first row."""
     cell = impl.LSTMCell(input.shape[-1], state_dict["weight_hh"].shape[1]).to(input.dtype)
     cell.load_state_dict(state_dict)
     cell(input, first_hx)
-    return cell(input, None)
+    return cell(input, None), cell(input[:1], None)
 
 
 def fresh_parameters(impl, input_size, hidden_size):
@@ -206,14 +207,27 @@ def test_batched_step_returns_h_and_c_of_shape_N_H(learner):
 
 @check(points=1)
 def test_unbatched_step_returns_h_and_c_of_shape_H(learner):
-    """forward on a single example (I,), with a state (H,) or hx=None, returns (h, c), each (H,), like nn.LSTMCell."""
+    """forward on a single example (I,), with a state (H,) or hx=None, returns (h, c), each (H,) and of the input's dtype (float32 and float64), like nn.LSTMCell."""
     x, (h0, c0) = random_state(batch=1)
-    weights = fresh_weights(0)
-    for state, given in (((h0[0], c0[0]), "a state (H,)"), (None, "hx=None")):
-        got = learner.run(run_cell, weights, x[0], state)
-        h, c = unpack_state(got, (HIDDEN_SIZE,), f"LSTMCell.forward's result for {given}")
-        expected_h, expected_c = (t.detach() for t in reference_cell(weights)(x[0], state))
-        against = f"nn.LSTMCell on the same single example (I,) with {given}"
+    cases = [(torch.float32, (h0[0], c0[0]), "a state (H,)"), (torch.float32, None, "hx=None"),
+             (torch.float64, None, "hx=None")]  # fmt: skip
+    for dtype, state, given in cases:
+        weights = fresh_weights(0, dtype=dtype)
+        what = f"LSTMCell.forward on a single {dtype} example (I,) with {given}"
+        try:
+            got = learner.run(run_cell, weights, x[0].to(dtype), state)
+        except LearnerRaised as error:
+            if dtype != torch.float64:
+                raise
+            raise CheckFailed(
+                f"{what} failed. {error}\nLikely cause: the zero state of a single example is "
+                "made with torch.zeros(...), which is float32 whatever the input; make it with "
+                "input.new_zeros(...), which has the input's dtype and device."
+            ) from None
+        h, c = unpack_state(got, (HIDDEN_SIZE,), f"the result of {what}")
+        reference = reference_cell(weights, dtype=dtype)
+        expected_h, expected_c = (t.detach() for t in reference(x[0].to(dtype), state))
+        against = f"nn.LSTMCell on the same single {dtype} example (I,) with {given}"
         expect_close(h, expected_h, "h", against=against)
         expect_close(c, expected_c, "c", against=against)
 
@@ -245,11 +259,14 @@ ZERO_STATE_CASES = [(torch.float32, INPUT_SIZE), (torch.float64, INPUT_SIZE),
 
 @check(points=2)
 def test_hx_none_means_a_zero_state(learner):
-    """hx=None starts from h = c = 0, of shape (N, H) and the input's dtype (float32 and float64), even after a call with a state."""
+    """hx=None starts from h = c = 0, of shape (N, H) and the input's dtype (float32 and float64), even after a call with a state or on another batch size."""
     for dtype, input_size in ZERO_STATE_CASES:
         weights = fresh_weights(4, dtype=dtype, input_size=input_size)
         x, first_hx = random_state(dtype=dtype, seed=5, input_size=input_size)
         what = f"LSTMCell.forward(input, None) on a {dtype} input of shape {tuple(x.shape)}"
+        what_first_row = (
+            f"LSTMCell.forward(input[:1], None) on its first row, of shape (1, {input_size})"
+        )
         try:
             got = learner.run(run_cell_after_a_call_with_a_state, weights, x, first_hx)
         except LearnerRaised as error:
@@ -268,22 +285,41 @@ def test_hx_none_means_a_zero_state(learner):
             else:
                 raise
             raise CheckFailed(f"{what} failed. {error}\nLikely cause: {cause}") from None
-        h, c = unpack_state(got, (BATCH, HIDDEN_SIZE), what)
         reference = reference_cell(weights, dtype=dtype)
-        expected_h, expected_c = (t.detach() for t in reference(x))
-        previous_call = tuple(t.detach() for t in reference(x, first_hx))
-        mistakes = {
-            "the cell keeps the state of its previous call; hx=None must mean zeros every time": tuple(
-                t.detach() for t in reference(x, previous_call)
-            ),
-            SWAPPED_RESULT: (expected_c, expected_h),
-        }
-        hint = "with hx=None, h and c start as zeros of shape (N, H) and the input's dtype (input.new_zeros)"
-        against = f"nn.LSTMCell with no state ({dtype})"
-        expect_close(h, expected_h, "h", against=against, hint=hint,
-                     likely_causes={cause: pair[0] for cause, pair in mistakes.items()})  # fmt: skip
-        expect_close(c, expected_c, "c", against=against, hint=hint,
-                     likely_causes={cause: pair[1] for cause, pair in mistakes.items()})  # fmt: skip
+        after_the_state = tuple(t.detach() for t in reference(x, first_hx))
+        whole_batch = tuple(t.detach() for t in reference(x))
+        got_batch, got_first_row = expect_pair(got, "the probe's results")
+        expect_zero_state(
+            got_batch, reference, x, after_the_state, f"{what}, after a call with a state"
+        )
+        expect_zero_state(got_first_row, reference, x[:1], whole_batch, f"{what_first_row}, next")
+
+
+KEEPS_SOMETHING = (
+    "the cell keeps the state of its previous call (or zeros made once, for the first batch "
+    "size); hx=None must mean new zeros of shape (N, H) at every call"
+)
+
+
+def expect_zero_state(got, reference: nn.LSTMCell, x, previous_state: tuple, what: str) -> None:
+    """(h, c) of a hx=None call equal nn.LSTMCell's from zeros, not from `previous_state`, the
+    (h, c) that the call before returned."""
+    try:
+        h, c = unpack_state(got, (x.shape[0], HIDDEN_SIZE), what)
+    except CheckFailed as failure:
+        shapes = [getattr(t, "shape", None) for t in got] if isinstance(got, (tuple, list)) else []
+        if (len(previous_state[0]), HIDDEN_SIZE) not in shapes:
+            raise
+        raise CheckFailed(f"For {what}: {failure} That is the batch size of the previous call. Likely cause: {KEEPS_SOMETHING}.") from None  # fmt: skip
+    previous_call = tuple(t.detach() for t in reference(x, tuple(t[: len(x)] for t in previous_state)))  # fmt: skip
+    expected_h, expected_c = (t.detach() for t in reference(x))
+    mistakes = {KEEPS_SOMETHING: previous_call, SWAPPED_RESULT: (expected_c, expected_h)}
+    hint = "with hx=None, h and c start as zeros of shape (N, H) and the input's dtype (input.new_zeros)"
+    against = f"nn.LSTMCell with no state ({x.dtype})"
+    expect_close(h, expected_h, "h", against=against, hint=hint,
+                 likely_causes={cause: pair[0] for cause, pair in mistakes.items()})  # fmt: skip
+    expect_close(c, expected_c, "c", against=against, hint=hint,
+                 likely_causes={cause: pair[1] for cause, pair in mistakes.items()})  # fmt: skip
 
 
 @check(points=1)
@@ -383,24 +419,36 @@ def test_gradients_agree_with_finite_differences_in_float64(learner):
         expect_finite_difference_agrees(*got, step=1e-6, name="(h, c)")
 
 
-SEQUENCE_CASES = [(BATCH, 6, torch.float32, True), (BATCH, 6, torch.float32, False),
-                  (1, 1, torch.float32, False), (2, 9, torch.float64, True),
-                  (2, 5, torch.float64, False)]  # fmt: skip
-"""(N, T, dtype, whether (h_0, c_0) is given) of the sequences lstm_forward runs over."""
+SEQUENCE_CASES = [(BATCH, 6, torch.float32, True, INPUT_SIZE),
+                  (BATCH, 6, torch.float32, False, INPUT_SIZE), (1, 1, torch.float32, False, INPUT_SIZE),
+                  (2, 9, torch.float64, True, INPUT_SIZE), (2, 5, torch.float64, False, INPUT_SIZE),
+                  (2, 4, torch.float32, False, HIDDEN_SIZE - 1)]  # fmt: skip
+"""(N, T, dtype, whether (h_0, c_0) is given, I) of the sequences lstm_forward runs over: I < H
+too, where a zero state cut from x is too narrow."""
 
 
 @check(points=3)
 def test_lstm_forward_matches_torch_lstm_over_a_sequence(learner):
     """lstm_forward over x (N, T, I) returns outputs (N, T, H) and (h_T, c_T) equal to nn.LSTM(batch_first=True), for any N, T and dtype, and backpropagates through every step like it (float64)."""
-    for seed, (batch, steps, dtype, with_state) in enumerate(SEQUENCE_CASES, start=15):
-        weights = fresh_weights(14, dtype=dtype)
+    for seed, (batch, steps, dtype, with_state, input_size) in enumerate(SEQUENCE_CASES, start=15):
+        weights = fresh_weights(14, dtype=dtype, input_size=input_size)
         generator = torch.Generator().manual_seed(seed)
-        x = torch.randn(batch, steps, INPUT_SIZE, generator=generator, dtype=dtype)
+        x = torch.randn(batch, steps, input_size, generator=generator, dtype=dtype)
         hx = tuple(
             torch.randn(batch, HIDDEN_SIZE, generator=generator, dtype=dtype) for _ in range(2)
         )
         state = hx if with_state else None
-        got = learner.run(run_sequence, weights, x, state)
+        try:
+            got = learner.run(run_sequence, weights, x, state)
+        except LearnerRaised as error:
+            if with_state or input_size >= HIDDEN_SIZE:
+                raise
+            raise CheckFailed(
+                f"lstm_forward(cell, x, None) on x of shape {tuple(x.shape)} failed. {error}\n"
+                f"Likely cause: the zero state is not of shape (N, H) = ({batch}, {HIDDEN_SIZE}) "
+                f"when x has {input_size} features (fewer than H); make it with "
+                "x.new_zeros(N, H), not from a slice or copy of x, or pass hx=None on to the cell."
+            ) from None
         outputs, final = expect_pair(got, "lstm_forward's result (outputs, (h_T, c_T))")
         h_last, c_last = unpack_state(final, (batch, HIDDEN_SIZE), "the final state (h_T, c_T)")
         expected_outputs, (expected_h, expected_c) = torch_lstm(weights, x, state)

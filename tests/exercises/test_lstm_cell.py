@@ -56,6 +56,7 @@ NAMED_MISTAKES = {
         "test_hx_none_means_a_zero_state": "keeps the state of its previous call",
     },
     "zero_state_always_float32": {"test_hx_none_means_a_zero_state": "input.new_zeros"},
+    "zero_state_made_once_and_reused": {"test_hx_none_means_a_zero_state": "zeros made once"},
     "state_detached_between_steps": {
         "test_lstm_forward_matches_torch_lstm_over_a_sequence": "detached between steps",
     },
