@@ -30,6 +30,11 @@ def run_attention(impl, q, k, v, mask=None):
     return impl.scaled_dot_product_attention(q, k, v, mask)
 
 
+def run_attention_twice(impl, q, k, v, mask):
+    """The same arguments twice: a call must leave q, k, v and the mask as they were."""
+    return [impl.scaled_dot_product_attention(q, k, v, mask) for _ in range(2)]
+
+
 def run_causal_mask(impl, length):
     return impl.causal_mask(length)
 
@@ -338,15 +343,20 @@ def test_attention_returns_output_and_weights_of_the_documented_shapes(learner):
     """For q (..., Lq, d_k), k (..., Lk, d_k), v (..., Lk, d_v): output (..., Lq, d_v) of q's dtype (float32, float64, bfloat16; with and without a mask), weights (..., Lq, Lk), with any leading dims."""
     mask = random_mask((LENGTH_Q, LENGTH_K), 11)
     cases = [(leading, torch.float32, None) for leading in ((BATCH,), (BATCH, 3), ())]
+    cases += [((), torch.float32, mask)]  # no leading dims in q, k, v or the mask
     cases += [((BATCH,), dtype, given) for dtype in (torch.float64, torch.bfloat16) for given in (None, mask)]  # fmt: skip
     for leading, dtype, given in cases:
         q, k, v = random_tensors((*leading, LENGTH_Q, D_K), (*leading, LENGTH_K, D_K), (*leading, LENGTH_K, D_V), seed=1, dtype=dtype)  # fmt: skip
         with_mask = "" if given is None else f" and a mask of shape {tuple(given.shape)}"
-        output, _ = unpack_attention(
-            learner.run(run_attention, q, k, v, given),
-            (*leading, LENGTH_Q, D_V), (*leading, LENGTH_Q, LENGTH_K),
-            f"scaled_dot_product_attention's result for {dtype} q of shape {tuple(q.shape)}{with_mask}",
-        )  # fmt: skip
+        case = f"{dtype} q of shape {tuple(q.shape)}{with_mask}"
+        try:
+            output, _ = unpack_attention(
+                learner.run(run_attention, q, k, v, given),
+                (*leading, LENGTH_Q, D_V), (*leading, LENGTH_Q, LENGTH_K),
+                f"scaled_dot_product_attention's result for {case}",
+            )  # fmt: skip
+        except CheckFailed as failure:
+            raise CheckFailed(f"For {case}: {failure} The leading dimensions of q, k and v, none at all included, are those of the results; a mask only broadcasts.") from None  # fmt: skip
         if output.dtype != dtype:
             raise CheckFailed(
                 f"For {dtype} inputs{with_mask} the output should be {dtype} too (the dtype of q), but it "
@@ -398,12 +408,25 @@ def test_weights_sum_to_one_over_the_keys(learner):
 
 @check(points=3)
 def test_masked_keys_get_exactly_zero_weight_and_the_rest_match_torch(learner):
-    """With a boolean mask (True = may attend), masked keys get weight exactly 0 and the result equals F.scaled_dot_product_attention(attn_mask=mask)."""
+    """With a boolean mask (True = may attend), masked keys get weight exactly 0 and the result equals F.scaled_dot_product_attention(attn_mask=mask); a second call with the same q, k, v and mask gives the same result."""
     q, k, v = random_tensors((BATCH, LENGTH_Q, D_K), (BATCH, LENGTH_K, D_K), (BATCH, LENGTH_K, D_V), seed=5)  # fmt: skip
     for mask in (random_mask((BATCH, LENGTH_Q, LENGTH_K), 6), random_mask((LENGTH_Q, LENGTH_K), 7)):
-        got = learner.run(run_attention, q, k, v, mask)
+        got, again = expect_pair(learner.run(run_attention_twice, q, k, v, mask), "the probe's two results")  # fmt: skip
         compare_attention(got, q, k, v, mask, "with the same mask")
         expect_zero_where_masked(got[1], mask)
+        expect_same_on_a_second_call(again, got)
+
+
+def expect_same_on_a_second_call(again: object, first: tuple) -> None:
+    """A second call with the same arguments repeats the first: nothing was changed in place."""
+    output, weights = unpack_attention(again, first[0].shape, first[1].shape,
+                                       "the result of a second call with the same arguments")  # fmt: skip
+    against = "the first call with the same q, k, v and mask"
+    hint = ("the same arguments must give the same result, but your function changes one of "
+            "them in place (mask.logical_not_(), q.div_(...), masked_fill_ on a tensor it was "
+            "given); make new tensors instead: ~mask, q / math.sqrt(d_k), masked_fill")  # fmt: skip
+    expect_close(weights, first[1], "weights of the second call", against=against, hint=hint)
+    expect_close(output, first[0], "output of the second call", against=against, hint=hint)
 
 
 def expect_zero_where_masked(weights: torch.Tensor, mask: torch.Tensor) -> None:

@@ -101,3 +101,11 @@ def test_heads_split_without_a_transpose_are_named_in_the_message():
     split_wrongly = next(pair for cause, pair in mistakes.items() if "split" in cause)
     with pytest.raises(CheckFailed, match="heads are split with a reshape"):
         grader.compare_multi_head(split_wrongly, state, grader.NUM_HEADS, query, key, key)
+
+
+def test_arguments_changed_in_place_are_named_in_the_message():
+    q, k, v, mask = sample_inputs()
+    first = grader.attention_by_hand(q, k, v, mask)
+    second = grader.attention_by_hand(q, k, v, ~mask)  # the mask inverted by the first call
+    with pytest.raises(CheckFailed, match="changes one of them in place"):
+        grader.expect_same_on_a_second_call(second, first)
