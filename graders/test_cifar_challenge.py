@@ -24,7 +24,8 @@ MEAN = (0.4914, 0.4822, 0.4465)
 STD = (0.2470, 0.2435, 0.2616)
 CROP_PADDING = 4
 TINY_TRAIN_BATCH, TINY_VAL_BATCH, TINY_TRAIN_BATCHES, TINY_VAL_BATCHES = 16, 10, 8, 6
-FLIP_SAMPLES = 4096
+DRAWS = 4096
+"""Images whose crop and flip are read off to measure how often each is drawn."""
 
 
 # -- probes: run in the learner process, sent as source: they use only their arguments ----
@@ -54,6 +55,16 @@ def model_structure(impl, images):
     batchnorms = sum(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
     dropouts = [float(m.p) for m in model.modules() if isinstance(m, nn.modules.dropout._DropoutNd)]
     model.eval()
+    used = []  # per block: do the logits change when its output is replaced by zeros?
+    with torch.no_grad():
+        logits = model(images)
+        for block in blocks:
+            forward = block.forward
+            block.forward = lambda *args, forward=forward, **kwargs: torch.zeros_like(
+                forward(*args, **kwargs)
+            )
+            used.append(not torch.equal(model(images), logits))
+            del block.forward
     with torch.no_grad():  # silence every residual branch: only the skips can carry the image
         for block in blocks:
             if isinstance(getattr(block, "bn2", None), nn.BatchNorm2d):
@@ -63,7 +74,7 @@ def model_structure(impl, images):
     silenced = model(x)
     silenced.sum().backward()
     return {
-        "blocks": len(blocks), "strides": strides, "batchnorms": batchnorms,
+        "blocks": len(blocks), "strides": strides, "used": used, "batchnorms": batchnorms,
         "dropouts": dropouts, "silenced": silenced.detach(), "input_grad": x.grad,
     }  # fmt: skip
 
@@ -74,13 +85,17 @@ def apply_transform(impl, which, images, repeats):
     return [transform(images.clone()) for _ in range(repeats)]
 
 
-def flip_directions(impl, count):
-    """+1 or -1 per image: the slope of a left-to-right ramp after train_transform."""
+def crop_and_flip_draws(impl, count):
+    """train_transform on `count` copies of ramps: red rises top to bottom, green and blue
+    left to right. Returns each output's flip direction (+1 or -1: the slope of the green
+    ramp) and its central 2x2 pixels, which show the shift."""
     torch.manual_seed(1)
-    ramp = (torch.arange(32) * 7).to(torch.uint8).expand(count, 3, 32, 32).contiguous()
-    output = impl.train_transform()(ramp)
-    # columns 4..27 come from the image itself under any crop: their slope shows the flip
-    return output[:, :, :, 4:28].diff(dim=-1).mean(dim=(1, 2, 3)).sign()
+    steps = torch.arange(32) * 7
+    ramps = torch.stack([steps[:, None].expand(32, 32), steps.expand(32, 32), steps.expand(32, 32)])
+    output = impl.train_transform()(ramps.to(torch.uint8).expand(count, 3, 32, 32).contiguous())
+    # rows and columns 4..27 come from the image itself under any crop
+    directions = output[:, 1, 4:28, 4:28].diff(dim=-1).mean(dim=(1, 2)).sign()
+    return {"directions": directions, "centre": output[:, :, 15:17, 15:17]}
 
 
 def model_signature(impl):
@@ -93,19 +108,23 @@ def run_training(impl, model_state, train_batches, val_batches, epochs):
     model = nn.Sequential(nn.AvgPool2d(8), nn.Flatten(), nn.Dropout(0.3), nn.Linear(48, 10))
     model.load_state_dict(model_state)
     train_size, val_size = len(train_batches[0][1]), len(val_batches[0][1])
-    forwards, snapshots = [], []
+    forwards, snapshots, trained_weights = [], [], []
 
     def watch(module, inputs):
         size = inputs[0].shape[0]
         if size == val_size and (not forwards or forwards[-1][2] != val_size):
             snapshots.append({k: v.detach().clone() for k, v in module.state_dict().items()})
+        if size == train_size and module.training and torch.is_grad_enabled():
+            weights = [parameter.detach().clone() for parameter in module.parameters()]
+            if not trained_weights or not all(map(torch.equal, weights, trained_weights[-1])):
+                trained_weights.append(weights)  # weights this batch met, if updated since
         forwards.append((module.training, torch.is_grad_enabled(), size))
 
     model.register_forward_pre_hook(watch)
     history = impl.train(model, list(train_batches), list(val_batches), epochs, "cpu")
     final = {k: v.detach().clone() for k, v in model.state_dict().items()}
     return {"history": history, "forwards": forwards, "snapshots": snapshots, "final": final,
-            "sizes": [train_size, val_size]}  # fmt: skip
+            "sizes": [train_size, val_size], "updated_weights": len(trained_weights)}  # fmt: skip
 
 
 # -- here: data, references, judgements ----------------------------------------------------
@@ -296,7 +315,7 @@ def test_model_maps_a_batch_of_images_to_one_logit_per_class(learner):
 
 @check(points=3)
 def test_model_is_built_from_your_residual_blocks_with_working_skips(learner):
-    """The model holds at least two of your ResidualBlocks (one with stride 2), and the image still gets through when every block's residual branch is silenced."""
+    """The model passes the image through at least two of your ResidualBlocks (one with stride 2), and the image still gets through when every block's residual branch is silenced."""
     images = random_images(4, seed=1)
     got = learner.run(model_structure, images)
     if got["blocks"] < 2:
@@ -304,10 +323,18 @@ def test_model_is_built_from_your_residual_blocks_with_working_skips(learner):
             f"build_model() holds {got['blocks']} ResidualBlock(s); at least two were expected. "
             "Build the network from your own block: `from residual_block import ResidualBlock`."
         )
-    if max(got["strides"]) < 2:
+    used = [stride for stride, on_path in zip(got["strides"], got["used"]) if on_path]
+    if len(used) < 2:
         raise CheckFailed(
-            "None of your ResidualBlocks has stride 2: the network never halves the resolution "
-            "(32x32 -> 16x16 -> ...), which is where a ResNet widens its channels."
+            f"build_model() holds {got['blocks']} ResidualBlocks, but replacing a block's output "
+            f"by zeros changes the logits for only {len(used)} of them: the others are never "
+            "called, or their output is thrown away. The model's forward must pass the image "
+            "through at least two of your blocks."
+        )
+    if max(used) < 2:
+        raise CheckFailed(
+            "None of the ResidualBlocks your model uses has stride 2: the network never halves "
+            "the resolution (32x32 -> 16x16 -> ...), which is where a ResNet widens its channels."
         )
     spread = float(got["silenced"].std(dim=0).max())
     gradient = float(got["input_grad"].abs().max()) if got["input_grad"] is not None else 0.0
@@ -418,22 +445,62 @@ def test_train_transform_crops_and_flips_each_image_independently(learner):
             f"Only {shifts} different shifts among 256 crops: expected shifts drawn uniformly "
             f"from -{CROP_PADDING}..{CROP_PADDING} in both directions (81 possible)."
         )
-    directions = learner.run(flip_directions, FLIP_SAMPLES)
-    directions = expect_shape(directions, (FLIP_SAMPLES,), "the flip directions")
+    draws = learner.run(crop_and_flip_draws, DRAWS)
+    draws = draws if isinstance(draws, dict) else {}
+    directions = expect_shape(draws.get("directions"), (DRAWS,), "the flip directions")
     flip_share = float((directions < 0).double().mean())
     if not 0.45 <= flip_share <= 0.55:  # by chance outside: < 2 exp(-2 * 4096 * 0.05^2) < 3e-9
         raise CheckFailed(
-            f"{flip_share:.1%} of {FLIP_SAMPLES} images were flipped; half (45% to 55%) was "
+            f"{flip_share:.1%} of {DRAWS} images were flipped; half (45% to 55%) was "
             "expected. Likely cause: flip when torch.rand(...) < 0.5, with probability 1/2, "
             "not another threshold."
         )
+    centre = expect_shape(draws.get("centre"), (DRAWS, 3, 2, 2), "the centres of the crops")
+    expect_uniform_shifts(pixels_of(centre))
+
+
+def expect_uniform_shifts(centre: torch.Tensor) -> None:
+    """Each shift from -CROP_PADDING to CROP_PADDING, in each direction, drawn 1/9 of the time.
+
+    `centre`: (B, 3, 2, 2) pixels at rows and columns 15..16 of crops of the ramps of
+    crop_and_flip_draws: there red is 7 * (15.5 + dy) on average, green 7 * (15.5 + dx),
+    whatever the flip.
+    """
+    offsets = 2 * CROP_PADDING + 1
+    for axis, channel in (("vertical", 0), ("horizontal", 1)):
+        shift = centre[:, channel].mean(dim=(1, 2)) / 7 - 15.5
+        drawn = shift.round()
+        if float((shift - drawn).abs().max()) > 0.1 or float(drawn.abs().max()) > CROP_PADDING:
+            raise CheckFailed(
+                f"Some of {len(shift)} copies of one image are not crops of it shifted by at most "
+                f"{CROP_PADDING} pixels: crop and flip only, and normalise as eval_transform does."
+            )
+        shares = torch.bincount(drawn.long() + CROP_PADDING, minlength=offsets) / len(shift)
+        # a share is 1/9 give or take 0.5% (one standard deviation over 4096 draws): off by a
+        # quarter of 1/9 is 5.6 of them, by chance < 1e-6 for the 18 shares together
+        if not bool(((shares - 1 / offsets).abs() <= 0.25 / offsets).all()):
+            listed = ", ".join(
+                f"{shift:+d}: {share:.1%}"
+                for shift, share in zip(range(-CROP_PADDING, CROP_PADDING + 1), shares.tolist())
+            )
+            raise CheckFailed(
+                f"Among {len(shift)} crops the {axis} shifts came out as {listed}; each of the "
+                f"{offsets} shifts should be equally likely ({1 / offsets:.1%}). Likely cause: "
+                "rounding a random float (the two extreme shifts then come half as often) or "
+                f"another non-uniform draw; torch.randint(0, 2 * {CROP_PADDING} + 1, ...) draws "
+                "each offset equally often."
+            )
 
 
 # -- training machinery (a tiny model made here, synthetic batches) ---------------------------
 LEARN_EPOCHS, STALL_EPOCHS = 8, 30
 
 
-LEARN_VAL_BATCHES = tiny_task(11, TINY_VAL_BATCHES, TINY_VAL_BATCH)
+LEARN_VAL_BATCHES = tiny_task(11, TINY_VAL_BATCHES, TINY_VAL_BATCH) + tiny_task(
+    14, 1, 2, permute=True
+)
+"""Ends with a short batch of two mislabelled images: a mean of the batches' mean losses or
+accuracies weighs them 1/7 instead of 2/62 and misses the mean over every image."""
 
 
 def learning_run(learner) -> dict:
@@ -466,22 +533,35 @@ def expect_history_measures_validation(got: dict, val_batches: list[tuple]) -> N
             f"model in {len(snapshots)} separate passes: validate once per epoch, after "
             "training on train_loader only, and record every epoch."
         )
+    batch_means = (
+        "it matches the mean of the batches' means, which weighs the short last batch as much "
+        "as a full one: add loss * len(labels) (and the correct count) per batch, divide by "
+        "the number of images"
+    )
     for number, (record, state) in enumerate(zip(history, snapshots), start=1):
         loss, accuracy = measure(state, val_batches)  # plain cross-entropy, eval mode, here
+        per_batch = [measure(state, [batch]) for batch in val_batches]
+        loss_of_batches, accuracy_of_batches = (sum(v) / len(per_batch) for v in zip(*per_batch))
         if abs(record["val_acc"] - accuracy) > 0.05:
+            cause = "val_acc is not correct / seen over the whole val_loader, in eval mode"
+            if abs(record["val_acc"] - accuracy_of_batches) <= 0.01:
+                cause = batch_means
             raise CheckFailed(
                 f"Record {number} has val_acc {record['val_acc']:.3f}, but the model's weights "
-                f"of that epoch classify {accuracy:.3f} of the validation batches correctly "
-                "(measured here, in eval mode). Likely cause: val_acc is not correct / seen "
-                "over the whole val_loader, in eval mode."
+                f"of that epoch classify {accuracy:.3f} of the validation images correctly "
+                f"(measured here, in eval mode). Likely cause: {cause}."
             )
         if abs(record["val_loss"] - loss) > 0.05 * loss + 0.02:
+            cause = (
+                "the validation loss uses label smoothing (only the training loss may), is not "
+                "the mean over every validation image, or was measured in train mode (dropout on)"
+            )
+            if abs(record["val_loss"] - loss_of_batches) <= 0.01 * loss_of_batches:
+                cause = batch_means
             raise CheckFailed(
                 f"Record {number} has val_loss {record['val_loss']:.4f}, but the model's "
-                f"weights of that epoch give a mean cross-entropy of {loss:.4f} on the "
-                "validation batches (measured here, in eval mode). Likely cause: the validation "
-                "loss uses label smoothing (only the training loss may), is not the mean "
-                "over every validation image, or was measured in train mode (dropout on)."
+                f"weights of that epoch give a mean cross-entropy of {loss:.4f} over the "
+                f"validation images (measured here, in eval mode). Likely cause: {cause}."
             )
 
 
@@ -504,7 +584,7 @@ def test_training_returns_one_record_per_epoch_and_learns(learner):
 
 @check(points=3, timeout=20)
 def test_validation_runs_in_eval_mode_without_gradients_and_never_trains(learner):
-    """Every train batch goes through the model in train mode with gradients; every validation batch in eval mode (dropout off) under torch.no_grad()."""
+    """Every train batch goes through the model in train mode with gradients, one update each per epoch; every validation batch in eval mode (dropout off) under torch.no_grad()."""
     got = learning_run(learner)
     train_size, val_size = got["sizes"]
     forwards = [tuple(forward) for forward in got["forwards"]]
@@ -531,6 +611,14 @@ def test_validation_runs_in_eval_mode_without_gradients_and_never_trains(learner
         raise CheckFailed(
             f"Over {len(got['history'])} epochs, only {len(trained)} train batches went through "
             f"the model in train mode with gradients; {TINY_TRAIN_BATCHES} per epoch were expected."
+        )
+    if got["updated_weights"] > len(got["history"]) * TINY_TRAIN_BATCHES:
+        raise CheckFailed(
+            f"Over {len(got['history'])} epochs the train batches met {got['updated_weights']} "
+            f"different sets of weights: more than one update per batch of train_loader "
+            f"({TINY_TRAIN_BATCHES} per epoch). Likely cause: more than one pass over "
+            "train_loader per recorded epoch; each epoch is one pass, and every epoch run is "
+            "recorded in the history."
         )
 
 
