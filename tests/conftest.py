@@ -1,6 +1,10 @@
 """Shared fixtures of the kit's own tests."""
 
+import os
+
 import pytest
+
+from tests.kit import MutantGrades
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +21,12 @@ def _one_thread_per_grading_process(monkeypatch):
     """pytest-xdist already runs one test per core: the grading processes a test starts each
     use one thread, instead of every process asking torch for all the cores at once."""
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
+
+
+@pytest.fixture(scope="session")
+def mutant_grades(tmp_path_factory) -> MutantGrades:
+    """Mutants graded once per test run, in a folder all pytest-xdist workers of it share."""
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent  # each worker's basetemp sits in the run's own folder
+    return MutantGrades(run_folder / "mutant-grades")

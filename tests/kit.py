@@ -14,6 +14,9 @@ model (TRAINED_RUNS) is graded with a run of its reference on a small synthetic 
 """
 
 import ast
+import hashlib
+import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -85,8 +88,38 @@ def write_mutant(exercise_name: str, mutant_file: Path, folder: Path) -> Path:
     return target
 
 
-def failure_messages(exercise_name: str, mutant_name: str, folder: Path) -> dict[str, str]:
-    """{check name: failure message} when the named mutant of the exercise is graded."""
-    (mutant_file,) = [path for path in mutant_files(exercise_name) if path.stem == mutant_name]
-    result = grade_file(exercise_name, write_mutant(exercise_name, mutant_file, folder))
-    return {check.name: check.message for check in result.checks}
+class MutantGrades:
+    """Each mutant graded once per test run, its verdict shared by every test that reads it.
+
+    The verdicts are kept as JSON files in `folder`, which all pytest-xdist workers of the
+    run share: a mutant whose failure messages one test reads and whose lost points the
+    obligations test counts is graded once, not twice.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def grade(self, exercise_name: str, mutant_file: Path) -> ExerciseResult:
+        """The solution with the mutant's mistake applied, graded as `course grade` does."""
+        mutant_file = Path(mutant_file)
+        text = mutant_file.read_text(encoding="utf-8")
+        digest = hashlib.sha256(f"{exercise_name}\0{text}".encode()).hexdigest()[:16]
+        stored = self.folder / f"{exercise_name}-{mutant_file.stem}-{digest}.json"
+        if stored.exists():
+            return ExerciseResult.from_json(json.loads(stored.read_text(encoding="utf-8")))
+        with tempfile.TemporaryDirectory(prefix=f"course-mutant-{exercise_name}-") as scratch:
+            result = grade_file(
+                exercise_name, write_mutant(exercise_name, mutant_file, Path(scratch))
+            )
+        partial = stored.with_suffix(f".{os.getpid()}.part")
+        partial.write_text(json.dumps(result.to_json()), encoding="utf-8")
+        partial.replace(stored)  # atomic: another worker reads a whole verdict or none
+        return result
+
+    def failure_messages(self, exercise_name: str, mutant_name: str) -> dict[str, str]:
+        """{check name: message} when the mutant named `mutant_name` of the exercise is graded."""
+        (mutant_file,) = [path for path in mutant_files(exercise_name) if path.stem == mutant_name]
+        return {
+            check.name: check.message for check in self.grade(exercise_name, mutant_file).checks
+        }

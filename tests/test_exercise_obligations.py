@@ -14,7 +14,6 @@ from tests.kit import (
     mutant_declaration,
     mutant_files,
     variant_files,
-    write_mutant,
 )
 
 pytestmark = pytest.mark.slow
@@ -49,8 +48,8 @@ def test_every_exercise_has_at_least_four_mutants_and_one_variant(exercise):
     [(name, path) for name in EXERCISE_NAMES for path in mutant_files(name)],
     ids=lambda value: getattr(value, "stem", value),
 )
-def test_each_mutant_loses_points_on_the_checks_it_names(exercise, mutant, tmp_path):
-    result = grade_file(exercise, write_mutant(exercise, mutant, tmp_path))
+def test_each_mutant_loses_points_on_the_checks_it_names(exercise, mutant, mutant_grades):
+    result = mutant_grades.grade(exercise, mutant)
     failed = {check.name for check in result.checks if not check.passed}
     assert result.earned < result.total
     assert set(mutant_declaration(mutant)["LOSES"]) <= failed, failed

@@ -73,6 +73,11 @@ class ExerciseResult:
             "checks": [asdict(check) for check in self.checks],
         }
 
+    @classmethod
+    def from_json(cls, data: dict) -> "ExerciseResult":
+        """The result that `to_json` wrote."""
+        return cls(data["exercise"], [CheckResult(**check) for check in data["checks"]])
+
 
 def grade_exercises(
     workspace: Path, exercises: list[Exercise], impl: Path | None = None, data: Path | None = None

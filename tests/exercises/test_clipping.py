@@ -9,7 +9,6 @@ import torch
 
 from course.graders import test_clipping as grader
 from course.solutions import clipping as reference
-from tests.kit import failure_messages
 
 NO_CLIPPING = SimpleNamespace(clip_grad_norm_=lambda parameters, max_norm: torch.tensor(0.0))
 SEEDS = (0, 1)  # the seeds the training check uses
@@ -81,7 +80,7 @@ NAMED_MISTAKES = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mutant", NAMED_MISTAKES)
-def test_the_failure_message_names_the_mistake(mutant, tmp_path):
-    messages = failure_messages("clipping", mutant, tmp_path)
+def test_the_failure_message_names_the_mistake(mutant, mutant_grades):
+    messages = mutant_grades.failure_messages("clipping", mutant)
     for check, phrase in NAMED_MISTAKES[mutant].items():
         assert phrase in messages[check], messages[check]

@@ -9,7 +9,6 @@ import pytest
 
 from course.graders import test_early_stopping as grader
 from course.solutions import early_stopping as reference
-from tests.kit import failure_messages
 
 
 def reference_trace(values: list[float], **settings) -> list[list]:
@@ -115,7 +114,7 @@ NAMED_MISTAKES = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mutant", NAMED_MISTAKES)
-def test_the_failure_message_names_the_mistake(mutant, tmp_path):
-    messages = failure_messages("early_stopping", mutant, tmp_path)
+def test_the_failure_message_names_the_mistake(mutant, mutant_grades):
+    messages = mutant_grades.failure_messages("early_stopping", mutant)
     for check, phrase in NAMED_MISTAKES[mutant].items():
         assert phrase in messages[check], messages[check]

@@ -6,7 +6,6 @@ import torch
 from torch import nn
 
 from course.graders import test_lstm_cell as grader
-from tests.kit import failure_messages
 
 
 def tanh_rnn_recall_accuracy(seed: int) -> float:
@@ -69,7 +68,7 @@ NAMED_MISTAKES = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mutant", NAMED_MISTAKES)
-def test_the_failure_message_names_the_mistake(mutant, tmp_path):
-    messages = failure_messages("lstm_cell", mutant, tmp_path)
+def test_the_failure_message_names_the_mistake(mutant, mutant_grades):
+    messages = mutant_grades.failure_messages("lstm_cell", mutant)
     for check, phrase in NAMED_MISTAKES[mutant].items():
         assert phrase in messages[check], messages[check]

@@ -3,7 +3,6 @@ the mistake a learner made."""
 
 import pytest
 
-from tests.kit import failure_messages
 
 NAMED_MISTAKES = {
     "batchnorm_eps_from_keras": {
@@ -29,7 +28,7 @@ NAMED_MISTAKES = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mutant", NAMED_MISTAKES)
-def test_the_failure_message_names_the_mistake(mutant, tmp_path):
-    messages = failure_messages("residual_block", mutant, tmp_path)
+def test_the_failure_message_names_the_mistake(mutant, mutant_grades):
+    messages = mutant_grades.failure_messages("residual_block", mutant)
     for check, phrase in NAMED_MISTAKES[mutant].items():
         assert phrase in messages[check], messages[check]
