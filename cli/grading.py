@@ -105,6 +105,8 @@ def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -
         text = _escape(check.description)
         if not check.passed:
             text += f"\n[red]{_escape(check.message)}[/]"
+        elif check.message:
+            text += f"\n[green]{_escape(check.message)}[/]"
         table.add_row(mark, f"{check.earned}/{check.points}", text)
     console.print(table)
     colour = "green" if result.passed else "yellow" if result.earned else "red"

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from course.graders.engine import cifar_data, cifar_run
-from course.graders.engine.checks import check
+from course.graders.engine.checks import PASS_NOTE, check
 from course.graders.engine.compare import CheckFailed, expect_shape
 
 MEAN = (0.4914, 0.4822, 0.4465)
@@ -728,7 +728,9 @@ def test_early_stopping_ends_a_worsening_run_and_restores_the_best_weights(learn
 
 # -- the result: the saved model on the test set ----------------------------------------------
 @check(points=6, timeout=60)
-def test_saved_model_reaches_80_percent_on_the_cifar10_test_set(learner, pytestconfig):
+def test_saved_model_reaches_80_percent_on_the_cifar10_test_set(
+    learner, pytestconfig, record_property
+):
     """The model `course train` saved, evaluated here on the 10k CIFAR-10 test images, reaches >= 80% accuracy."""
     folder = expect_same_model(pytestconfig, learner)
     test = cifar_test_split(pytestconfig)
@@ -743,6 +745,9 @@ def test_saved_model_reaches_80_percent_on_the_cifar10_test_set(learner, pytestc
             "if validation accuracy was still rising, train longer (--epochs, at most 30); "
             "if train accuracy is far above validation, add augmentation or dropout."
         )
+    record_property(
+        PASS_NOTE, f"{accuracy:.2%} of the {len(test)} test images classified correctly."
+    )
 
 
 @check(points=2)

@@ -4,6 +4,10 @@ from collections.abc import Callable
 
 import pytest
 
+PASS_NOTE = "pass_note"
+"""`record_property(PASS_NOTE, text)` in a check: the line shown when it passes, saying what
+it measured (e.g. the accuracy reached). Graders only: learner code never runs here."""
+
 
 def check(points: int, timeout: float | None = None, hidden: bool = False) -> Callable:
     """Declare a grader test as a check worth `points`.

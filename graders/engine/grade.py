@@ -205,7 +205,7 @@ def _merge(exercise: Exercise, declared: list, reported: dict, fallback: str) ->
                 description=declared_check.description,
                 points=declared_check.points,
                 passed=passed,
-                message="" if passed else message,
+                message=message,  # a passed check's: what it measured, or ""
                 seconds=float(entry.get("seconds", 0.0)) if entry else 0.0,
             )
         )

@@ -52,6 +52,8 @@ def expect_check_passes(exercise_name: str, check_name: str) -> None:
     if not verdict["passed"]:
         raise AssertionError(verdict["message"])
     print(f"✓ {verdict['description']} ({verdict['points']}/{verdict['points']} points)")
+    if verdict["message"]:
+        print(f"  {verdict['message']}")
 
 
 def _latest_answer_source(exercise_name: str) -> str:

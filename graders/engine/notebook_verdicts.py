@@ -104,6 +104,8 @@ def verdict_outputs(check: CheckResult) -> list[NotebookNode]:
     """What the test cell shows: a line when it passed, the teaching message as an error if not."""
     if check.passed:
         text = f"✓ {check.description} ({check.points}/{check.points} points)\n"
+        if check.message:
+            text += f"  {check.message}\n"
         return [new_output("stream", name="stdout", text=text)]
     return [
         new_output(

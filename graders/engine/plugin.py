@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from course.graders.engine import report
-from course.graders.engine.checks import check  # noqa: F401 - re-exported for grader files
+from course.graders.engine.checks import PASS_NOTE, check  # noqa: F401 - re-exported
 from course.graders.engine.learner import LearnerFailure, LearnerProcess
 from course.graders.engine.manifest import find_exercise
 from course.graders.engine.reaper import become_subreaper, kill_all_descendants
@@ -98,7 +98,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             {
                 "name": item.name,
                 "passed": report.passed,
-                "message": "" if report.passed else _failure_message(report, call),
+                "message": _pass_note(report) if report.passed else _failure_message(report, call),
                 "seconds": round(report.duration, 3),
             }
         )
@@ -125,6 +125,11 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         earned = sum(points.get(r["name"], 0) for r in results if r["passed"])
         total = sum(points.values())
         terminalreporter.write_line(f"{exercise_name}: {earned}/{total} points")
+
+
+def _pass_note(report: pytest.TestReport) -> str:
+    """What a passed check measured, if its grader said (`record_property(PASS_NOTE, ...)`)."""
+    return "".join(str(value) for key, value in report.user_properties if key == PASS_NOTE)
 
 
 def _failure_message(report: pytest.TestReport, call: pytest.CallInfo) -> str:

@@ -11,10 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+from course.cli.grading import print_result
 from course.cli.main import app
-from course.graders.engine.manifest import load_manifest
+from course.graders.engine.grade import CheckResult, ExerciseResult
+from course.graders.engine.manifest import find_exercise, load_manifest
 from course.graders.engine.paths import solution_path
 
 COURSE = Path(sys.executable).with_name("course")
@@ -135,6 +138,24 @@ def test_grading_a_finished_exercise_gives_full_marks_exit_0_and_updates_the_lis
 
 
 @pytest.mark.slow
+def test_the_table_shows_a_failed_checks_message_and_what_a_passed_check_measured():
+    exercise = find_exercise("cifar_challenge")
+    result = ExerciseResult(
+        exercise.name,
+        [
+            CheckResult("a", "Reaches 80%.", 6, True, "81.72% of the 10000 test images.", 1.0),
+            CheckResult("b", "At most 30 epochs.", 2, False, "The saved run has 31 epochs.", 0.1),
+            CheckResult("c", "Shapes are right.", 2, True, "", 0.1),
+        ],
+    )
+    console = Console(record=True, width=200)
+    print_result(console, exercise, result)
+    text = console.export_text()
+    assert "81.72% of the 10000 test images." in text
+    assert "The saved run has 31 epochs." in text
+    assert "cifar_challenge: 8/10 points" in text
+
+
 def test_watch_regrades_when_the_file_is_saved(workspace):
     target = workspace / "exercises" / "lstm_cell.py"
     watcher = subprocess.Popen(

@@ -5,6 +5,7 @@ formats, the result checks' messages, and one-line errors for missing or malform
 import json
 import os
 import pickle
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,8 +27,9 @@ from tests.synthetic_cifar import (
 )
 
 pytestmark = pytest.mark.slow
+ACCURACY_CHECK = "test_saved_model_reaches_80_percent_on_the_cifar10_test_set"
 RESULT_CHECKS = {
-    "test_saved_model_reaches_80_percent_on_the_cifar10_test_set",
+    ACCURACY_CHECK,
     "test_saved_run_took_at_most_30_epochs",
 }
 
@@ -44,7 +46,9 @@ def workspace_with_run(folder: Path, run: Path) -> Path:
     return workspace
 
 
-def test_course_grade_data_reaches_the_grader_and_the_trained_reference_earns_full_marks(tmp_path):
+def test_course_grade_data_reaches_the_grader_and_the_trained_reference_earns_full_marks(
+    tmp_path,
+):
     data, run = synthetic_cifar_run()
     workspace = workspace_with_run(tmp_path / "ws", run)
     result = subprocess.run(
@@ -55,6 +59,10 @@ def test_course_grade_data_reaches_the_grader_and_the_trained_reference_earns_fu
     report = json.loads(result.stdout)
     assert (report["earned"], result.returncode) == (report["total"], 0), result.stdout
     assert report["total"] == 31
+    (accuracy_check,) = [c for c in report["checks"] if c["name"] == ACCURACY_CHECK]
+    assert re.fullmatch(
+        r"\d{2,3}\.\d\d% of the \d+ test images classified correctly\.", accuracy_check["message"]
+    ), accuracy_check  # a passed result check says what it measured
 
 
 def test_course_train_saves_the_model_history_and_three_plots():
