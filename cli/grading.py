@@ -90,7 +90,8 @@ def grade_and_record(
 
 
 def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -> None:
-    """One table per exercise: a row per check, the message under each failing one."""
+    """One table per exercise: a row per check, the message under each failing one and what
+    a passed one measured, where its grader says."""
     table = Table(
         title=f"{exercise.name} — {exercise.title}",
         title_justify="left",

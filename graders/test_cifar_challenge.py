@@ -108,13 +108,12 @@ def run_training(impl, model_state, train_batches, val_batches, epochs):
     model = nn.Sequential(nn.AvgPool2d(8), nn.Flatten(), nn.Dropout(0.3), nn.Linear(48, 10))
     model.load_state_dict(model_state)
     train_size, val_size = len(train_batches[0][1]), len(val_batches[0][1])
-    forwards, snapshots, pass_starts, trained_weights = [], [], [], []
+    forwards, snapshots, trained_weights = [], [], []
 
     def watch(module, inputs):
         size = inputs[0].shape[0]
         if size == val_size and (not forwards or forwards[-1][2] != val_size):
             snapshots.append({k: v.detach().clone() for k, v in module.state_dict().items()})
-            pass_starts.append(len(forwards))
         if size == train_size and module.training and torch.is_grad_enabled():
             weights = [parameter.detach().clone() for parameter in module.parameters()]
             if not trained_weights or not all(map(torch.equal, weights, trained_weights[-1])):
@@ -125,8 +124,7 @@ def run_training(impl, model_state, train_batches, val_batches, epochs):
     history = impl.train(model, list(train_batches), list(val_batches), epochs, "cpu")
     final = {k: v.detach().clone() for k, v in model.state_dict().items()}
     return {"history": history, "forwards": forwards, "snapshots": snapshots, "final": final,
-            "pass_starts": pass_starts, "sizes": [train_size, val_size],
-            "updated_weights": len(trained_weights)}  # fmt: skip
+            "sizes": [train_size, val_size], "updated_weights": len(trained_weights)}  # fmt: skip
 
 
 # -- here: data, references, judgements ----------------------------------------------------
@@ -246,6 +244,18 @@ def training_result(got: object, epochs: int) -> dict:
     return without_a_final_evaluation(got)
 
 
+def validation_passes(got: dict) -> list[int]:
+    """Where in `forwards` each pass over the validation set starts (as run_training's hook
+    takes its snapshots: a val-sized batch after one of another size), worked out here."""
+    val_size = got["sizes"][1]
+    sizes = [forward[2] for forward in got["forwards"]]
+    return [
+        index
+        for index, size in enumerate(sizes)
+        if size == val_size and (index == 0 or sizes[index - 1] != val_size)
+    ]
+
+
 def without_a_final_evaluation(got: dict) -> dict:
     """The run without a last validation pass after the loop that only measured (e.g. to print
     the restored model's numbers): that pass is not an epoch.
@@ -254,18 +264,12 @@ def without_a_final_evaluation(got: dict) -> dict:
     are records, and nothing trained from the start of the pass before it to the end (so the
     last epoch's record is not what is missing); everything else is left for the checks.
     """
-    snapshots, starts, forwards = got.get("snapshots"), got.get("pass_starts"), got.get("forwards")
-    if not (
-        isinstance(snapshots, list)
-        and isinstance(starts, list)
-        and isinstance(forwards, list)
-        and len(snapshots) == len(starts) == len(got["history"]) + 1 >= 2
-        and isinstance(starts[-2], int)
-    ):
+    starts = validation_passes(got)
+    if not len(got["snapshots"]) == len(starts) == len(got["history"]) + 1 >= 2:
         return got
-    if any(training or grad for training, grad, _ in forwards[starts[-2] :]):
+    if any(training or grad for training, grad, _ in got["forwards"][starts[-2] :]):
         return got
-    return {**got, "snapshots": snapshots[:-1], "pass_starts": starts[:-1]}
+    return {**got, "snapshots": got["snapshots"][:-1]}
 
 
 def loaded_run(pytestconfig) -> Path:
@@ -608,7 +612,7 @@ def test_training_returns_one_record_per_epoch_and_learns(learner):
 
 @check(points=3, timeout=20)
 def test_validation_runs_in_eval_mode_without_gradients_and_never_trains(learner):
-    """Every train batch goes through the model in train mode with gradients, one update each per epoch; every validation batch in eval mode (dropout off) under torch.no_grad()."""
+    """Every train batch goes through the model in train mode with gradients, one update each per epoch; every validation batch in eval mode (dropout off) under torch.no_grad(), after that epoch's training."""
     got = learning_run(learner)
     train_size, val_size = got["sizes"]
     forwards = [tuple(forward) for forward in got["forwards"]]
@@ -630,6 +634,19 @@ def test_validation_runs_in_eval_mode_without_gradients_and_never_trains(learner
         )
     if any(grad for _, grad, _ in val_forwards):
         raise CheckFailed("Validation ran with gradients enabled: wrap it in torch.no_grad().")
+    for number, start in enumerate(validation_passes(got)[: len(got["history"])], start=1):
+        trained_before = sum(
+            1
+            for training, grad, size in forwards[:start]
+            if training and grad and size == train_size
+        )
+        if trained_before < number * TINY_TRAIN_BATCHES:
+            raise CheckFailed(
+                f"Validation pass {number} started after {trained_before} train batches; "
+                f"{number * TINY_TRAIN_BATCHES} ({TINY_TRAIN_BATCHES} per epoch) were expected "
+                "before it. Validate at the end of each epoch, after its pass over train_loader, "
+                "so that the epoch's val numbers (and early stopping) measure the weights it trained."
+            )
     trained = [f for f in train_forwards if f[0] and f[1]]
     if len(trained) < len(got["history"]) * TINY_TRAIN_BATCHES:
         raise CheckFailed(

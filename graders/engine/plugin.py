@@ -129,7 +129,7 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
 
 def _pass_note(report: pytest.TestReport) -> str:
     """What a passed check measured, if its grader said (`record_property(PASS_NOTE, ...)`)."""
-    return "".join(str(value) for key, value in report.user_properties if key == PASS_NOTE)
+    return " ".join(str(value) for key, value in report.user_properties if key == PASS_NOTE)
 
 
 def _failure_message(report: pytest.TestReport, call: pytest.CallInfo) -> str:

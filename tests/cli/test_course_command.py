@@ -137,7 +137,6 @@ def test_grading_a_finished_exercise_gives_full_marks_exit_0_and_updates_the_lis
     assert "passed" in course("list", cwd=workspace).stdout
 
 
-@pytest.mark.slow
 def test_the_table_shows_a_failed_checks_message_and_what_a_passed_check_measured():
     exercise = find_exercise("cifar_challenge")
     result = ExerciseResult(
@@ -156,6 +155,7 @@ def test_the_table_shows_a_failed_checks_message_and_what_a_passed_check_measure
     assert "cifar_challenge: 8/10 points" in text
 
 
+@pytest.mark.slow
 def test_watch_regrades_when_the_file_is_saved(workspace):
     target = workspace / "exercises" / "lstm_cell.py"
     watcher = subprocess.Popen(

@@ -9,39 +9,50 @@ from torch import nn
 from torch.nn import functional as F
 
 MEAN = (0.4914, 0.4822, 0.4465)
-"Per-channel mean of the CIFAR-10 training images, in [0, 1]."
-STD = (0.247, 0.2435, 0.2616)
-"Per-channel standard deviation of the CIFAR-10 training images, in [0, 1]."
+"""Per-channel mean of the CIFAR-10 training images, in [0, 1]."""
+STD = (0.2470, 0.2435, 0.2616)
+"""Per-channel standard deviation of the CIFAR-10 training images, in [0, 1]."""
 CROP_PADDING = 4
-"Random crops may shift an image by up to this many pixels in each direction."
+"""Random crops may shift an image by up to this many pixels in each direction."""
+
 WIDTHS = (16, 32, 64, 128)
 DROPOUT = 0.1
 MAX_LR = 0.2
-WEIGHT_DECAY = 0.0005
+WEIGHT_DECAY = 5e-4
 LABEL_SMOOTHING = 0.1
 PATIENCE = 5
 
 
 def build_model(num_classes: int = 10) -> nn.Module:
+    """A ResNet-style classifier for normalised CIFAR-10 images.
+
+    x: (B, 3, 32, 32) float32, as eval_transform makes it -> logits (B, num_classes).
+    Must contain at least two of your ResidualBlocks (at least one with stride 2), BatchNorm,
+    and Dropout (active in train mode, off in eval mode).
+    """
     layers: list[nn.Module] = [
-        nn.Conv2d(3, WIDTHS[0], 3, padding=1, bias=False),
+        nn.Conv2d(3, WIDTHS[0], 3, padding=1, bias=False),  # (B, 16, 32, 32)
         nn.BatchNorm2d(WIDTHS[0]),
         nn.ReLU(inplace=True),
     ]
     in_channels = WIDTHS[0]
-    for index, width in enumerate(WIDTHS):
+    for index, width in enumerate(WIDTHS):  # 32x32 -> 32 -> 16 -> 8 -> 4
         layers.append(ResidualBlock(in_channels, width, stride=1 if index == 0 else 2))
         in_channels = width
     layers += [
-        nn.AdaptiveAvgPool2d(1),
-        nn.Flatten(),
+        nn.AdaptiveAvgPool2d(1),  # (B, 128, 1, 1)
+        nn.Flatten(),  # (B, 128)
         nn.Dropout(DROPOUT),
-        nn.Linear(in_channels, num_classes),
+        nn.Linear(in_channels, num_classes),  # (B, num_classes)
     ]
     return nn.Sequential(*layers)
 
 
 def eval_transform():
+    """A callable: images (B, 3, 32, 32) uint8 -> (B, 3, 32, 32) float32, nothing random.
+
+    Normalises every channel c: (x / 255 - MEAN[c]) / STD[c].
+    """
     mean = torch.tensor(MEAN).view(1, 3, 1, 1)
     std = torch.tensor(STD).view(1, 3, 1, 1)
 
@@ -52,32 +63,57 @@ def eval_transform():
 
 
 def train_transform():
+    """A callable: images (B, 3, 32, 32) uint8 -> (B, 3, 32, 32) float32, random.
+
+    For each image independently: a random 32x32 crop of the image padded by CROP_PADDING
+    pixels on every side (any padding mode; every shift from -CROP_PADDING to CROP_PADDING,
+    in each direction, equally likely), then a horizontal flip with probability 1/2, then
+    the normalisation of eval_transform. Nothing else.
+    Careful: torchvision's v2.RandomCrop / v2.RandomHorizontalFlip called on a batch draw ONE
+    crop and ONE flip for the whole batch; index the padded batch per image instead.
+    """
     normalise = eval_transform()
 
     def augment(images: torch.Tensor) -> torch.Tensor:
         batch, _, height, width = images.shape
-        padded = F.pad(images, (CROP_PADDING,) * 4, mode="reflect")
+        padded = F.pad(images, (CROP_PADDING,) * 4, mode="reflect")  # (B, 3, 40, 40)
         dy = torch.randint(0, 2 * CROP_PADDING + 1, (batch, 1))
         dx = torch.randint(0, 2 * CROP_PADDING + 1, (batch, 1))
-        rows = (dy + torch.arange(height))[:, None, :, None]
-        cols = (dx + torch.arange(width))[:, None, None, :]
+        rows = (dy + torch.arange(height))[:, None, :, None]  # (B, 1, H, 1)
+        cols = (dx + torch.arange(width))[:, None, None, :]  # (B, 1, 1, W)
         flip = torch.rand(batch) < 0.5
         cols = torch.where(flip[:, None, None, None], cols.flip(-1), cols)
         batch_index = torch.arange(batch)[:, None, None, None]
         channel_index = torch.arange(images.shape[1])[None, :, None, None]
-        return normalise(padded[batch_index, channel_index, rows, cols])
+        return normalise(padded[batch_index, channel_index, rows, cols])  # (B, 3, H, W)
 
     return augment
 
 
 def train(model: nn.Module, train_loader, val_loader, epochs: int, device) -> list[dict]:
+    """Train `model` on train_loader for at most `epochs` epochs; return the history.
+
+    train_loader, val_loader: iterables of (images (B, 3, 32, 32) float32, labels (B,) int64),
+        with len() = batches per pass. Train only on train_loader: val_loader only measures.
+    device: a torch.device or "cpu"/"cuda"; move the model and every batch there.
+    Each epoch: model.train() and one pass over train_loader with an optimizer and an LR
+    schedule; then model.eval() and, under torch.no_grad(), one pass over val_loader.
+    Early stopping with your EarlyStopping (patience at most 10) on the validation loss or
+    accuracy; when training ends (stopped early or out of epochs), the model holds the
+    weights of its best validation epoch.
+    Returns one dict per epoch run, in order:
+        {"epoch": 1, "train_loss": float, "train_acc": float, "val_loss": float,
+         "val_acc": float, "lr": float}      (accuracies in [0, 1], lr at the epoch's end)
+    val_loss is the mean cross-entropy over every validation image (no label smoothing),
+    val_acc the fraction of them classified correctly.
+    """
     device = torch.device(device)
     model.to(device, memory_format=torch.channels_last)
     optimizer = torch.optim.SGD(
         model.parameters(), lr=MAX_LR, momentum=0.9, nesterov=True, weight_decay=WEIGHT_DECAY
     )
     steps = epochs * len(train_loader)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(  # +1: the last step stays on the schedule
         optimizer, max_lr=MAX_LR, total_steps=steps + 1, pct_start=0.25, anneal_strategy="linear"
     )
     stopper = EarlyStopping(patience=PATIENCE, mode="max")
@@ -88,34 +124,32 @@ def train(model: nn.Module, train_loader, val_loader, epochs: int, device) -> li
         model.eval()
         with torch.no_grad():
             val_loss, val_acc = run_epoch(model, val_loader, device)
-        history.append(
-            {
-                "epoch": epoch,
-                "train_loss": train_loss,
-                "train_acc": train_acc,
-                "val_loss": val_loss,
-                "val_acc": val_acc,
-                "lr": scheduler.get_last_lr()[0],
-            }
-        )
+        history.append({
+            "epoch": epoch, "train_loss": train_loss, "train_acc": train_acc,
+            "val_loss": val_loss, "val_acc": val_acc, "lr": scheduler.get_last_lr()[0],
+        })  # fmt: skip
         if stopper.step(val_acc, model):
             break
     stopper.restore(model)
     model.eval()
-    with torch.no_grad():
+    with torch.no_grad():  # one last look at the restored weights, for the log
         best_loss, best_acc = run_epoch(model, val_loader, device)
     print(f"restored weights: val_loss {best_loss:.4f}, val_acc {best_acc:.2%}")
     return history
 
 
 def run_epoch(model, loader, device, optimizer=None, scheduler=None) -> tuple[float, float]:
+    """One pass over `loader`, with an update per batch when an optimizer is given.
+
+    Returns (mean cross-entropy, accuracy). Training uses label smoothing; measuring does not.
+    """
     use_bf16 = device.type == "cuda" or torch.ops.mkldnn._is_mkldnn_bf16_supported()
-    total_loss, correct, seen = (0.0, 0, 0)
+    total_loss, correct, seen = 0.0, 0, 0
     for images, labels in loader:
         images = images.to(device, memory_format=torch.channels_last, non_blocking=True)
         labels = labels.to(device, non_blocking=True)
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-            logits = model(images).float()
+            logits = model(images).float()  # (B, classes)
         smoothing = LABEL_SMOOTHING if optimizer is not None else 0.0
         loss = F.cross_entropy(logits, labels, label_smoothing=smoothing)
         if optimizer is not None:
@@ -126,4 +160,4 @@ def run_epoch(model, loader, device, optimizer=None, scheduler=None) -> tuple[fl
         total_loss += loss.item() * len(labels)
         correct += (logits.argmax(dim=1) == labels).sum().item()
         seen += len(labels)
-    return (total_loss / seen, correct / seen)
+    return total_loss / seen, correct / seen
