@@ -6,7 +6,9 @@ A mutant is a tiny file in tests/mutants/<exercise>/ named for one learner mista
     LOSES = ["test_name_of_a_check_it_must_fail", ...]
 Each REPLACE key must occur exactly once in the solution, so a mutant cannot silently
 stop mutating when the solution is edited. A variant (tests/variants/<exercise>/) is a
-whole, correct implementation written differently, which must earn full marks.
+correct implementation written differently, which must earn full marks: a whole file, or,
+where it differs from the solution in a few lines, a REPLACE of the solution like a mutant's
+(without LOSES).
 
 An exercise that imports sibling exercises (`from residual_block import ResidualBlock`) is
 graded beside the reference versions of those siblings; one whose grader evaluates a trained
@@ -67,8 +69,17 @@ def variant_files(exercise_name: str) -> list[Path]:
     return sorted((TESTS_DIR / "variants" / exercise_name).glob("*.py"))
 
 
+def is_replacement(file: Path) -> bool:
+    """Whether a mutant or variant file is a REPLACE of the solution (not a whole file)."""
+    return any(
+        isinstance(node, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == "REPLACE" for target in node.targets)
+        for node in ast.parse(file.read_text(encoding="utf-8")).body
+    )
+
+
 def mutant_declaration(mutant_file: Path) -> dict:
-    """The REPLACE and LOSES literals of a mutant file, read without importing it."""
+    """The REPLACE and LOSES literals of a mutant (or variant) file, read without importing it."""
     values = {}
     for node in ast.parse(mutant_file.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
@@ -77,7 +88,7 @@ def mutant_declaration(mutant_file: Path) -> dict:
 
 
 def write_mutant(exercise_name: str, mutant_file: Path, folder: Path) -> Path:
-    """The solution with the mutant's mistake applied, written as folder/<exercise>.py."""
+    """The solution with the file's REPLACE applied, written as folder/<exercise>.py."""
     source = solution_path(exercise_name).read_text(encoding="utf-8")
     for original, mistaken in mutant_declaration(mutant_file)["REPLACE"].items():
         count = source.count(original)
@@ -86,6 +97,13 @@ def write_mutant(exercise_name: str, mutant_file: Path, folder: Path) -> Path:
     target = folder / f"{exercise_name}.py"
     target.write_text(source, encoding="utf-8")
     return target
+
+
+def variant_to_grade(exercise_name: str, variant_file: Path, folder: Path) -> Path:
+    """The variant as a whole file: itself, or the solution with its REPLACE applied."""
+    if is_replacement(variant_file):
+        return write_mutant(exercise_name, variant_file, folder)
+    return variant_file
 
 
 class MutantGrades:

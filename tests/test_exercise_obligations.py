@@ -14,6 +14,7 @@ from tests.kit import (
     mutant_declaration,
     mutant_files,
     variant_files,
+    variant_to_grade,
 )
 
 pytestmark = pytest.mark.slow
@@ -63,8 +64,8 @@ def test_each_mutant_loses_points_on_the_checks_it_names(exercise, mutant, mutan
     [(name, path) for name in EXERCISE_NAMES for path in variant_files(name)],
     ids=lambda value: getattr(value, "stem", value),
 )
-def test_correct_variant_written_differently_earns_full_marks(exercise, variant):
-    result = grade_file(exercise, variant)
+def test_correct_variant_written_differently_earns_full_marks(exercise, variant, tmp_path):
+    result = grade_file(exercise, variant_to_grade(exercise, variant, tmp_path))
     failed = {check.name: check.message for check in result.checks if not check.passed}
     assert result.earned == result.total, failed
 
