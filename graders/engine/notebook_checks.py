@@ -51,9 +51,12 @@ def expect_check_passes(exercise_name: str, check_name: str) -> None:
         raise AssertionError(f"The grader did not report {check_name}, so it earns nothing.")
     if not verdict["passed"]:
         raise AssertionError(verdict["message"])
-    print(f"✓ {verdict['description']} ({verdict['points']}/{verdict['points']} points)")
-    if verdict["message"]:
-        print(f"  {verdict['message']}")
+    print(passed_text(verdict["description"], verdict["points"], verdict["message"]), end="")
+
+
+def passed_text(description: str, points: int, note: str) -> str:
+    """What a passed check's test cell prints: its description, points, and what it measured."""
+    return f"✓ {description} ({points}/{points} points)\n" + (f"  {note}\n" if note else "")
 
 
 def _latest_answer_source(exercise_name: str) -> str:

@@ -30,7 +30,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from course.graders.engine.declared import declared_checks
 from course.graders.engine.grade import CheckResult, grade_exercises
 from course.graders.engine.manifest import find_exercise, load_manifest
-from course.graders.engine.notebook_checks import ENGINE_DECIDES_VARIABLE
+from course.graders.engine.notebook_checks import ENGINE_DECIDES_VARIABLE, passed_text
 from course.graders.engine.notebook_release import ANSWER_PART
 from course.graders.engine.paths import grader_path
 
@@ -103,9 +103,7 @@ def _gone(check_name: str) -> CheckResult:
 def verdict_outputs(check: CheckResult) -> list[NotebookNode]:
     """What the test cell shows: a line when it passed, the teaching message as an error if not."""
     if check.passed:
-        text = f"✓ {check.description} ({check.points}/{check.points} points)\n"
-        if check.message:
-            text += f"  {check.message}\n"
+        text = passed_text(check.description, check.points, check.message)
         return [new_output("stream", name="stdout", text=text)]
     return [
         new_output(

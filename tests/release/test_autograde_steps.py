@@ -6,10 +6,12 @@ import pytest
 from nbgrader.preprocessors import Execute
 
 from course.graders.engine import notebook_checks
+from course.graders.engine.grade import CheckResult
 from course.graders.engine.notebook_verdicts import (
     EngineVerdicts,
     ExecuteForTheEngine,
     autograde_preprocessors,
+    verdict_outputs,
 )
 
 
@@ -49,3 +51,11 @@ def test_outside_autograde_a_test_cell_needs_the_answer_cell_run_first(monkeypat
     monkeypatch.delenv(notebook_checks.ENGINE_DECIDES_VARIABLE, raising=False)
     with pytest.raises(AssertionError, match="Run the answer cell of lstm_cell first"):
         notebook_checks.expect_check_passes("lstm_cell", "test_hx_none_means_a_zero_state")
+
+
+def test_a_passed_test_cell_shows_its_points_and_what_the_check_measured():
+    check = CheckResult("a", "Reaches 80%.", 6, True, "81.18% of the 10000 test images.", 1.0)
+    (output,) = verdict_outputs(check)
+    assert output.text == "✓ Reaches 80%. (6/6 points)\n  81.18% of the 10000 test images.\n"
+    (output,) = verdict_outputs(CheckResult("b", "Shapes.", 2, True, "", 0.1))
+    assert output.text == "✓ Shapes. (2/2 points)\n"
