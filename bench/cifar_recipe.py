@@ -22,9 +22,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course.cli.errors import UserError
-from course.graders.engine import cifar_data
-from course.graders.engine.cifar_run import cpu_model
+from course.graders.cifar import data as cifar_data
+from course.graders.cifar.run import cpu_model
+from course.graders.kit.errors import UserError
 from course.solutions.early_stopping import EarlyStopping
 from course.solutions.residual_block import ResidualBlock
 

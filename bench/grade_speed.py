@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from course.graders.engine.manifest import load_manifest
-from course.graders.engine.paths import solution_path
+from course.graders.kit.manifest import load_manifest
+from course.graders.kit.paths import solution_path
 
 COURSE = str(Path(sys.executable).with_name("course"))
 TARGETS = {"grade lstm_cell": 3.0, "grade --all": None, "--help": 0.5, "list": 0.5, "hint": 0.5}

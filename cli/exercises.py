@@ -9,9 +9,9 @@ from rich.table import Table
 
 from course.cli.grading import WorkspaceOption
 from course.graders.engine.declared import declared_checks
-from course.graders.engine.manifest import find_exercise, load_manifest
-from course.graders.engine.paths import grader_path
-from course.graders.engine.workspace import Progress, create_workspace, find_workspace
+from course.graders.kit.manifest import find_exercise, load_manifest
+from course.graders.kit.paths import grader_path
+from course.graders.kit.workspace import Progress, create_workspace, find_workspace
 
 
 def list_command(workspace: WorkspaceOption = None) -> None:
@@ -62,7 +62,7 @@ def init_command(
 
 
 def _progress_if_any(workspace: Path | None) -> Progress | None:
-    from course.cli.errors import UserError
+    from course.graders.kit.errors import UserError
 
     try:
         return Progress(find_workspace(explicit=workspace))

@@ -8,10 +8,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from course.cli.errors import UserError
 from course.graders.engine.grade import ExerciseResult, grade_exercises
-from course.graders.engine.manifest import Exercise, find_exercise, load_manifest
-from course.graders.engine.workspace import Progress, exercise_file, find_workspace
+from course.graders.kit.errors import UserError
+from course.graders.kit.manifest import Exercise, find_exercise, load_manifest
+from course.graders.kit.workspace import Progress, exercise_file, find_workspace
 
 WorkspaceOption = Annotated[
     Path | None,

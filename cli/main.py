@@ -10,7 +10,7 @@ import sys
 import typer
 
 from course.cli import exercises, grading, quiz, release, train
-from course.cli.errors import UserError
+from course.graders.kit.errors import UserError
 
 app = typer.Typer(
     name="course",

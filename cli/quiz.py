@@ -10,17 +10,17 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from course.cli.errors import UserError
-from course.quiz.bank import Bank, BankEntry, load_bank
-from course.quiz.export import export_bank
-from course.quiz.history import HISTORY_ENV, History, default_history_path
-from course.quiz.prompts import make_prompter
-from course.quiz.report import show_due, show_progress, show_topics
-from course.quiz.schedule import memories
-from course.quiz.scorecard import scorecard_json, show_scorecard
-from course.quiz.selection import DEFAULT_COUNT, for_review, mixed
+from course.graders.kit.errors import UserError
+from course.quiz.anki import export_bank
+from course.quiz.asking.bank import Bank, BankEntry, load_bank
+from course.quiz.asking.selection import DEFAULT_COUNT, for_review, mixed
+from course.quiz.memory.history import HISTORY_ENV, History, default_history_path
+from course.quiz.memory.schedule import memories
+from course.quiz.memory.stats import due_by_topic, progress
 from course.quiz.session import run_session
-from course.quiz.stats import due_by_topic, progress
+from course.quiz.terminal.prompts import make_prompter
+from course.quiz.terminal.scorecard import scorecard_json, show_scorecard
+from course.quiz.terminal.tables import show_due, show_progress, show_topics
 
 
 def _print_json(data: Any) -> None:

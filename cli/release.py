@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from course.graders.engine.notebook_release import (
+from course.graders.notebooks.release import (
     DEFAULT_ASSIGNMENT,
     DEFAULT_COURSE_DIR,
     RECORD_NAME,

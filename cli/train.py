@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from course.cli.errors import UserError
 from course.cli.grading import WorkspaceOption
+from course.graders.kit.errors import UserError
 
 TRAINABLE = ("cifar_challenge",)
 
@@ -31,10 +31,10 @@ def train_command(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Train your model on CIFAR-10 (45k/5k train/val split) and save it for `course grade`."""
-    from course.graders.engine import cifar_run
+    from course.graders.cifar import run as cifar_run
     from course.graders.engine.forbidden import static_uses
-    from course.graders.engine.manifest import find_exercise
-    from course.graders.engine.workspace import exercise_file, find_workspace
+    from course.graders.kit.manifest import find_exercise
+    from course.graders.kit.workspace import exercise_file, find_workspace
 
     exercise = find_exercise(name)
     if exercise.name not in TRAINABLE:

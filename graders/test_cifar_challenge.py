@@ -16,7 +16,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from course.graders.engine import cifar_data, cifar_run
+from course.graders.cifar import data as cifar_data
+from course.graders.cifar import run as cifar_run
 from course.graders.engine.checks import PASS_NOTE, check
 from course.graders.engine.compare import CheckFailed, expect_shape
 

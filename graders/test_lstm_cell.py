@@ -17,7 +17,7 @@ from course.graders.engine.compare import (
     expect_shape,
     expect_tensor,
 )
-from course.graders.engine.learner import LearnerRaised
+from course.graders.engine.learner.process import LearnerRaised
 
 INPUT_SIZE, HIDDEN_SIZE, BATCH = 5, 4, 3
 

@@ -12,7 +12,7 @@ from torch import nn
 
 from course.graders.engine.checks import check
 from course.graders.engine.compare import CheckFailed, expect_close, expect_pair, expect_shape
-from course.graders.engine.learner import LearnerRaised
+from course.graders.engine.learner.process import LearnerRaised
 
 BATCH, SIZE = 4, 8
 BN_EPS, BN_MOMENTUM = 1e-5, 0.1

@@ -14,11 +14,8 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.markup import escape
 
-from course.quiz.bank import BankEntry, FormulaTemplate
-from course.quiz.feedback import show_model_answer, show_question, show_verdict
-from course.quiz.history import History, Review
-from course.quiz.prompts import Prompter, SessionEnded
-from course.quiz.questions import (
+from course.quiz.asking.bank import BankEntry, FormulaTemplate
+from course.quiz.asking.kinds import (
     MultipleChoice,
     Numeric,
     Open,
@@ -27,6 +24,9 @@ from course.quiz.questions import (
     SingleChoice,
     Verdict,
 )
+from course.quiz.memory.history import History, Review
+from course.quiz.terminal.feedback import show_model_answer, show_question, show_verdict
+from course.quiz.terminal.prompts import Prompter, SessionEnded
 
 
 @dataclass(frozen=True)

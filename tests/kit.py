@@ -24,8 +24,8 @@ import tempfile
 from pathlib import Path
 
 from course.graders.engine.grade import ExerciseResult, grade_exercises
-from course.graders.engine.manifest import find_exercise, load_manifest
-from course.graders.engine.paths import solution_path
+from course.graders.kit.manifest import find_exercise, load_manifest
+from course.graders.kit.paths import solution_path
 from tests.synthetic_cifar import synthetic_cifar_run
 
 TESTS_DIR = Path(__file__).parent

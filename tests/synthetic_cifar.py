@@ -18,8 +18,8 @@ from pathlib import Path
 
 import torch
 
-from course.graders.engine.cifar_data import BATCHES_FOLDER, CLASSES, PICKLE_FILES
-from course.graders.engine.paths import solution_path
+from course.graders.cifar.data import BATCHES_FOLDER, CLASSES, PICKLE_FILES
+from course.graders.kit.paths import solution_path
 
 COURSE = Path(sys.executable).with_name("course")
 REFERENCE_EPOCHS, REFERENCE_BATCH_SIZE = 3, 64

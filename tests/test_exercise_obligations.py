@@ -6,8 +6,8 @@ covered by adding its files, with no edit here.
 
 import pytest
 
-from course.graders.engine.paths import EXERCISES_DIR, solution_path
-from course.graders.engine.stubs import pristine_stub
+from course.graders.kit.paths import EXERCISES_DIR, solution_path
+from course.graders.kit.stubs import pristine_stub
 from tests.kit import (
     EXERCISE_NAMES,
     grade_file,

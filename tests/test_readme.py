@@ -4,8 +4,8 @@ import re
 from pathlib import Path
 
 from course.graders.engine.declared import declared_checks
-from course.graders.engine.manifest import load_manifest
-from course.graders.engine.paths import grader_path
+from course.graders.kit.manifest import load_manifest
+from course.graders.kit.paths import grader_path
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -16,11 +16,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from course.graders.engine import report
+from course.graders.engine import signed_report
 from course.graders.engine.declared import declared_checks
-from course.graders.engine.learner import TORCH_IMPORT_SECONDS
-from course.graders.engine.manifest import Exercise
-from course.graders.engine.paths import GRADERS_DIR, MANIFEST_PATH, grader_path
+from course.graders.engine.learner.process import TORCH_IMPORT_SECONDS
+from course.graders.kit.manifest import Exercise
+from course.graders.kit.paths import GRADERS_DIR, MANIFEST_PATH, grader_path
 
 NOT_REPORTED = "This check's result did not come back from the grader, so it earns nothing."
 TAMPERED = (
@@ -110,7 +110,7 @@ def grade_exercises(
             Path(scratch),
             time_limit,
         )
-    reported = report.open_signed(signed, key)
+    reported = signed_report.open_signed(signed, key)
     fallback = NOT_REPORTED
     after = grader_fingerprint()
     changed = sorted(
@@ -164,7 +164,7 @@ def _run_pytest(
     os.close(report_write)
     deadline = time.monotonic() + time_limit
     try:
-        signed = report.collect(report_read, process, deadline)
+        signed = signed_report.collect(report_read, process, deadline)
         returncode = process.wait(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         returncode = f"a time-out after {time_limit:g} s"

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from course.graders.engine import report
+from course.graders.engine import signed_report
 from course.graders.engine.checks import PASS_NOTE, check  # noqa: F401 - re-exported
-from course.graders.engine.learner import LearnerFailure, LearnerProcess
-from course.graders.engine.manifest import find_exercise
-from course.graders.engine.reaper import become_subreaper, kill_all_descendants
+from course.graders.engine.learner.process import LearnerFailure, LearnerProcess
+from course.graders.engine.learner.reaper import become_subreaper, kill_all_descendants
+from course.graders.kit.manifest import find_exercise
 
 _GRADER_PREFIX = "test_"
 
@@ -113,12 +113,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     report_fd = config.getoption("report_fd")
     if report_fd is not None:
         with open(report_fd, "wb") as channel:
-            channel.write(report.sign(config.course_results, config.course_key))
+            channel.write(signed_report.sign(config.course_results, config.course_key))
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     from course.graders.engine.declared import declared_checks
-    from course.graders.engine.paths import grader_path
+    from course.graders.kit.paths import grader_path
 
     for exercise_name, results in config.course_results.items():
         points = {c.name: c.points for c in declared_checks(grader_path(exercise_name))}

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from course.cli.grading import print_result
 from course.cli.main import app
 from course.graders.engine.grade import CheckResult, ExerciseResult
-from course.graders.engine.manifest import find_exercise, load_manifest
-from course.graders.engine.paths import solution_path
+from course.graders.kit.manifest import find_exercise, load_manifest
+from course.graders.kit.paths import solution_path
 
 COURSE = Path(sys.executable).with_name("course")
 runner = CliRunner()

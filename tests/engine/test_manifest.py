@@ -2,10 +2,10 @@
 
 import pytest
 
-from course.cli.errors import UserError
 from course.graders.engine.declared import declared_checks
-from course.graders.engine.manifest import find_exercise, load_manifest
-from course.graders.engine.paths import EXERCISES_DIR, grader_path, solution_path
+from course.graders.kit.errors import UserError
+from course.graders.kit.manifest import find_exercise, load_manifest
+from course.graders.kit.paths import EXERCISES_DIR, grader_path, solution_path
 
 
 def test_every_exercise_has_a_stub_a_solution_and_a_grader_with_points():

@@ -6,37 +6,37 @@ import subprocess
 import sys
 import time
 
-from course.graders.engine import report
+from course.graders.engine import signed_report
 
 KEY = "k" * 64
 RESULTS = {"lstm_cell": [{"name": "test_x", "passed": True, "message": "", "seconds": 0.1}]}
 
 
 def test_a_report_signed_with_the_key_is_read_back_whole():
-    assert report.open_signed(report.sign(RESULTS, KEY), KEY) == RESULTS
+    assert signed_report.open_signed(signed_report.sign(RESULTS, KEY), KEY) == RESULTS
 
 
 def test_a_report_signed_with_another_key_is_refused():
-    assert report.open_signed(report.sign(RESULTS, "a guessed key"), KEY) == {}
+    assert signed_report.open_signed(signed_report.sign(RESULTS, "a guessed key"), KEY) == {}
 
 
 def test_a_report_whose_results_were_edited_after_signing_is_refused():
     failed = {"lstm_cell": [{"name": "test_x", "passed": False, "message": "wrong", "seconds": 0}]}
-    edited = report.sign(failed, KEY).replace(b"false", b"true")
-    assert edited != report.sign(failed, KEY)
-    assert report.open_signed(edited, KEY) == {}
+    edited = signed_report.sign(failed, KEY).replace(b"false", b"true")
+    assert edited != signed_report.sign(failed, KEY)
+    assert signed_report.open_signed(edited, KEY) == {}
 
 
 def test_two_reports_in_one_pipe_are_refused_even_if_one_is_genuine():
-    forged = report.sign({"lstm_cell": []}, "a guessed key")
-    assert report.open_signed(forged + report.sign(RESULTS, KEY), KEY) == {}
-    assert report.open_signed(report.sign(RESULTS, KEY) + forged, KEY) == {}
+    forged = signed_report.sign({"lstm_cell": []}, "a guessed key")
+    assert signed_report.open_signed(forged + signed_report.sign(RESULTS, KEY), KEY) == {}
+    assert signed_report.open_signed(signed_report.sign(RESULTS, KEY) + forged, KEY) == {}
 
 
 def test_nothing_garbage_or_a_report_of_the_wrong_shape_is_refused():
     for data in (None, b"", b"\xff\xfe", b"[]", b'{"body": 1, "mac": "x"}', b'{"mac": "x"}'):
-        assert report.open_signed(data, KEY) == {}, data
-    assert report.open_signed(report.sign([1, 2], KEY), KEY) == {}
+        assert signed_report.open_signed(data, KEY) == {}, data
+    assert signed_report.open_signed(signed_report.sign([1, 2], KEY), KEY) == {}
 
 
 def writer(script: str, write_fd: int) -> subprocess.Popen:
@@ -53,7 +53,7 @@ def collected_from_a_writer_of(size: int) -> bytes | None:
     read_fd, write_fd = os.pipe()
     process = writer(f"import os; os.write(int(os.environ['FD']), b'x' * {size})", write_fd)
     os.close(write_fd)
-    data = report.collect(read_fd, process, time.monotonic() + 60)
+    data = signed_report.collect(read_fd, process, time.monotonic() + 60)
     os.close(read_fd)
     process.wait()
     return data
@@ -70,7 +70,7 @@ def test_collecting_ends_soon_after_the_grading_process_even_if_another_holds_th
     os.close(write_fd)
     started = time.monotonic()
     try:
-        data = report.collect(read_fd, grading, started + 60)
+        data = signed_report.collect(read_fd, grading, started + 60)
     finally:
         holder.kill()
         holder.wait()
@@ -80,6 +80,6 @@ def test_collecting_ends_soon_after_the_grading_process_even_if_another_holds_th
 
 
 def test_a_flood_beyond_the_limit_is_refused_not_kept(monkeypatch):
-    monkeypatch.setattr(report, "LIMIT_BYTES", 1000)
+    monkeypatch.setattr(signed_report, "LIMIT_BYTES", 1000)
     assert collected_from_a_writer_of(1000) == b"x" * 1000
     assert collected_from_a_writer_of(5000) is None

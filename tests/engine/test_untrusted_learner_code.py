@@ -10,7 +10,7 @@ import time
 import pytest
 
 from course.graders.engine.declared import declared_checks
-from course.graders.engine.paths import grader_path, solution_path
+from course.graders.kit.paths import grader_path, solution_path
 from tests.kit import grade_file
 
 pytestmark = pytest.mark.slow

@@ -2,8 +2,8 @@
 
 import pytest
 
-from course.cli.errors import UserError
-from course.graders.engine.workspace import PROGRESS_FILE, Progress, find_workspace
+from course.graders.kit.errors import UserError
+from course.graders.kit.workspace import PROGRESS_FILE, Progress, find_workspace
 
 
 def test_the_workspace_is_found_from_a_subfolder_upwards(tmp_path):

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from course.cli.errors import UserError
-from course.graders.engine import cifar_data, cifar_run
+from course.graders.kit.errors import UserError
+from course.graders.cifar import data as cifar_data, run as cifar_run
 from course.graders.engine.grade import grade_exercises
-from course.graders.engine.manifest import find_exercise
+from course.graders.kit.manifest import find_exercise
 from tests.synthetic_cifar import (
     COURSE,
     reference_workspace,

@@ -2,8 +2,8 @@
 
 import random
 
-from course.quiz.bank import FormulaTemplate, load_bank
-from course.quiz.questions import (
+from course.quiz.asking.bank import FormulaTemplate, load_bank
+from course.quiz.asking.kinds import (
     MultipleChoice,
     Numeric,
     Open,
@@ -11,7 +11,7 @@ from course.quiz.questions import (
     ShortText,
     SingleChoice,
 )
-from course.quiz.selection import mixed
+from course.quiz.asking.selection import mixed
 
 
 def planned_questions(seed: int, count: int, topics: list[str] | None = None) -> list[Question]:

@@ -8,12 +8,12 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from course.quiz.bank import load_bank
-from course.quiz.history import History
-from course.quiz.prompts import ArrowPrompter, LinePrompter, SessionEnded, make_prompter
-from course.quiz.questions import Grade
-from course.quiz.selection import mixed
+from course.quiz.asking.bank import load_bank
+from course.quiz.asking.kinds import Grade
+from course.quiz.asking.selection import mixed
+from course.quiz.memory.history import History
 from course.quiz.session import run_session
+from course.quiz.terminal.prompts import ArrowPrompter, LinePrompter, SessionEnded, make_prompter
 from tests.quiz.scripted import planned_questions
 
 DOWN, UP, ENTER, SPACE, CTRL_C, BACKSPACE = "\x1b[B", "\x1b[A", "\r", " ", "\x03", "\x7f"

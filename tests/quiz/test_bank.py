@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from course.cli.errors import UserError
-from course.quiz.bank import BANK_DIR, load_bank
-from course.quiz.generators import GENERATORS
-from course.quiz.questions import QUESTION_KINDS
+from course.graders.kit.errors import UserError
+from course.quiz.asking.bank import BANK_DIR, load_bank
+from course.quiz.asking.generators import GENERATORS
+from course.quiz.asking.kinds import QUESTION_KINDS
 
 NOTES = Path(__file__).resolve().parents[3] / "shared" / "course-notes" / "week4-review.md"
 

@@ -3,7 +3,7 @@
 from typer.testing import CliRunner
 
 from course.cli.main import app
-from course.quiz.bank import load_bank
+from course.quiz.asking.bank import load_bank
 
 runner = CliRunner()
 

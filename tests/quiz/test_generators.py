@@ -10,7 +10,7 @@ import pytest
 import torch
 from torch import nn
 
-from course.quiz.generators import GENERATORS, FormulaProblem
+from course.quiz.asking.generators import GENERATORS, FormulaProblem
 
 SEEDS = range(40)
 

@@ -12,7 +12,7 @@ from pexpect.popen_spawn import PopenSpawn
 from typer.testing import CliRunner
 
 from course.cli.main import app
-from course.quiz.history import HISTORY_ENV, History, Review, default_history_path
+from course.quiz.memory.history import HISTORY_ENV, History, Review, default_history_path
 from tests.quiz.scripted import planned_questions, right_replies, wrong_replies
 
 COURSE = Path(sys.executable).with_name("course")

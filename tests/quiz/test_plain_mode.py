@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from course.cli.main import app
-from course.quiz.history import History
+from course.quiz.memory.history import History
 from tests.quiz.scripted import (
     planned_questions,
     right_replies,

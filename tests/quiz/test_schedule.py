@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from course.quiz.bank import load_bank
-from course.quiz.history import Review
-from course.quiz.schedule import memories
-from course.quiz.selection import due, for_review, mixed
-from course.quiz.stats import due_by_topic, progress, streaks
+from course.quiz.asking.bank import load_bank
+from course.quiz.asking.selection import due, for_review, mixed
+from course.quiz.memory.history import Review
+from course.quiz.memory.schedule import memories
+from course.quiz.memory.stats import due_by_topic, progress, streaks
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from course.quiz.questions import (
+from course.quiz.asking.kinds import (
     Grade,
     MultipleChoice,
     Numeric,
@@ -10,7 +10,7 @@ from course.quiz.questions import (
     ShortText,
     SingleChoice,
 )
-from course.quiz.replies import (
+from course.quiz.asking.replies import (
     UnreadableReply,
     parse_choice,
     parse_choices,

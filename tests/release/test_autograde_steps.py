@@ -5,9 +5,9 @@ import os
 import pytest
 from nbgrader.preprocessors import Execute
 
-from course.graders.engine import notebook_checks
 from course.graders.engine.grade import CheckResult
-from course.graders.engine.notebook_verdicts import (
+from course.graders.notebooks import kernel_checks as notebook_checks
+from course.graders.notebooks.autograde import (
     EngineVerdicts,
     ExecuteForTheEngine,
     autograde_preprocessors,

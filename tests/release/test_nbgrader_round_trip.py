@@ -18,13 +18,13 @@ from typer.testing import CliRunner
 from course.cli.main import app
 from course.graders.engine.declared import declared_checks
 from course.graders.engine.grade import ExerciseResult
-from course.graders.engine.manifest import find_exercise
-from course.graders.engine.notebook_release import (
+from course.graders.kit.manifest import find_exercise
+from course.graders.kit.paths import grader_path, solution_path
+from course.graders.notebooks.release import (
     answer_grade_id,
     check_grade_ids,
     exercise_notebook,
 )
-from course.graders.engine.paths import grader_path, solution_path
 from tests.kit import grade_file
 
 pytestmark = pytest.mark.slow
@@ -127,7 +127,7 @@ def graded(course_dir) -> Path:
         "monkeypatched",
         stub_answer,
         extra_cells=[
-            "import course.graders.engine.notebook_checks as checks\n"
+            "import course.graders.notebooks.kernel_checks as checks\n"
             "checks.expect_check_passes = lambda *args: None\n"
         ],
     )

@@ -7,12 +7,12 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
-from course.cli.errors import UserError
 from course.cli.main import app
 from course.graders.engine.declared import declared_checks
-from course.graders.engine.manifest import find_exercise, load_manifest
-from course.graders.engine.notebook_release import RECORD_NAME, check_grade_ids, release_course
-from course.graders.engine.paths import grader_path, solution_path
+from course.graders.kit.errors import UserError
+from course.graders.kit.manifest import find_exercise, load_manifest
+from course.graders.kit.paths import grader_path, solution_path
+from course.graders.notebooks.release import RECORD_NAME, check_grade_ids, release_course
 
 runner = CliRunner()
 

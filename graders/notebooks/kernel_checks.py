@@ -11,7 +11,7 @@ At `nbgrader autograde` the kernel is started with ENGINE_DECIDES_VARIABLE set
 (notebook_verdicts.ExecuteForTheEngine) and a test cell only says that the engine decides:
 its outputs are replaced by the verdicts anyway, and grading here too would only cost time.
 
-Run as `python -I -m course.graders.engine.notebook_checks EXERCISE FILE`: prints the
+Run as `python -I -m course.graders.notebooks.kernel_checks EXERCISE FILE`: prints the
 exercise's result as JSON.
 """
 
@@ -81,7 +81,13 @@ def _verdicts(exercise_name: str, source: str) -> dict[str, dict]:
             impl = Path(folder) / f"{exercise_name}.py"
             impl.write_text(source, encoding="utf-8")
             completed = subprocess.run(
-                [sys.executable, "-I", "-m", "course.graders.engine.notebook_checks", exercise_name]
+                [
+                    sys.executable,
+                    "-I",
+                    "-m",
+                    "course.graders.notebooks.kernel_checks",
+                    exercise_name,
+                ]
                 + [str(impl)],
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
@@ -101,7 +107,7 @@ def _verdicts(exercise_name: str, source: str) -> dict[str, dict]:
 def main(argv: list[str]) -> None:
     """Grade FILE as the implementation of EXERCISE and print the result as JSON."""
     from course.graders.engine.grade import grade_exercises
-    from course.graders.engine.manifest import find_exercise
+    from course.graders.kit.manifest import find_exercise
 
     exercise_name, impl = argv
     impl_path = Path(impl)

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from course.quiz.bank import Bank
+from course.quiz.asking.bank import Bank
 
 RECENT_DAYS = 14
 """How many study days the --stats table lists."""

@@ -17,11 +17,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course.cli.errors import UserError
 from course.graders.engine.declared import DeclaredCheck, GraderFileError, declared_checks
-from course.graders.engine.manifest import Exercise, load_manifest
-from course.graders.engine.notebook_checks import answer_header
-from course.graders.engine.paths import grader_path, solution_path
+from course.graders.kit.errors import UserError
+from course.graders.kit.manifest import Exercise, load_manifest
+from course.graders.kit.paths import grader_path, solution_path
+from course.graders.notebooks.kernel_checks import answer_header
 
 DEFAULT_COURSE_DIR = Path("nbgrader-course")
 DEFAULT_ASSIGNMENT = "exercises"
@@ -137,7 +137,7 @@ def nbgrader_config_text() -> str:
 edit it (course id, exchange folder, ...), your version is kept.
 """
 
-from course.graders.engine.notebook_verdicts import autograde_preprocessors
+from course.graders.notebooks.autograde import autograde_preprocessors
 
 c = get_config()  # noqa: F821 - nbgrader defines it
 
@@ -147,7 +147,7 @@ c = get_config()  # noqa: F821 - nbgrader defines it
 c.ExecutePreprocessor.timeout = {CELL_TIMEOUT_SECONDS}
 
 # The kit's test cells are scored by its engine outside the student's kernel, right after the
-# notebook ran (course/graders/engine/notebook_verdicts.py).
+# notebook ran (course/graders/notebooks/autograde.py).
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
 '''
 
@@ -217,7 +217,7 @@ def _explanation_markdown(exercise: Exercise, explanation: str, checks: list[Dec
 
 def _test_cell_source(exercise: Exercise, check: DeclaredCheck) -> str:
     call = (
-        "from course.graders.engine.notebook_checks import expect_check_passes\n\n"
+        "from course.graders.notebooks.kernel_checks import expect_check_passes\n\n"
         f'expect_check_passes("{exercise.name}", "{check.name}")\n'
     )
     if check.hidden:

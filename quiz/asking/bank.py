@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from course.cli.errors import UserError
-from course.quiz.generators import GENERATORS
-from course.quiz.questions import QUESTION_KINDS, Numeric, Question
+from course.graders.kit.errors import UserError
+from course.quiz.asking.generators import GENERATORS
+from course.quiz.asking.kinds import QUESTION_KINDS, Numeric, Question
 
-BANK_DIR = Path(__file__).parent / "bank"
+BANK_DIR = Path(__file__).parent.parent / "bank"
 TOPICS_FILE = "topics.toml"
 MAX_CHOICES = 9
 """Each choice needs its own number key."""

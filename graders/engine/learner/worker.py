@@ -1,6 +1,6 @@
 """The learner process: the only place where learner code runs.
 
-Started by learner.py as `python -m course.graders.engine.worker IMPL EXERCISE REQUEST_FD
+Started by learner.py as `python -m course.graders.engine.learner.worker IMPL EXERCISE REQUEST_FD
 REPLY_FD GRADER_PID`. It first limits itself (it dies with the grader, its
 output is capped, no core files: set here rather than in a preexec_fn, which is unsafe in
 the grader's threaded process), imports torch, installs the forbidden-call guard, imports
@@ -25,7 +25,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from course.graders.engine import wire
+from course.graders.engine.learner import wire
 
 
 def main(argv: list[str]) -> None:
@@ -35,7 +35,7 @@ def main(argv: list[str]) -> None:
     import torch
 
     from course.graders.engine.forbidden import RuntimeGuard
-    from course.graders.engine.manifest import find_exercise
+    from course.graders.kit.manifest import find_exercise
 
     torch.set_num_threads(1)
     _warm_up(torch)
@@ -73,7 +73,7 @@ def main(argv: list[str]) -> None:
 
 def _limit_self(grader_pid: int) -> None:
     """Die with the grader, cap what learner code may print or write, no core files."""
-    from course.graders.engine.learner import OUTPUT_LIMIT_BYTES
+    from course.graders.engine.learner.process import OUTPUT_LIMIT_BYTES
 
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

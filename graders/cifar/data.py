@@ -21,7 +21,7 @@ from pathlib import Path
 import platformdirs
 import torch
 
-from course.cli.errors import UserError
+from course.graders.kit.errors import UserError
 
 CLASSES = (
     "airplane", "automobile", "bird", "cat", "deer",

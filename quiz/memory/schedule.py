@@ -13,7 +13,7 @@ from datetime import datetime
 
 from fsrs import Card, Rating, Scheduler
 
-from course.quiz.history import Review
+from course.quiz.memory.history import Review
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 

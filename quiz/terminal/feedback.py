@@ -6,7 +6,7 @@ Bank text is printed escaped: prompts such as `[h_{t-1}, x_t]` are not rich mark
 from rich.console import Console
 from rich.markup import escape
 
-from course.quiz.questions import MultipleChoice, Open, Question, Verdict
+from course.quiz.asking.kinds import MultipleChoice, Open, Question, Verdict
 
 
 def show_question(console: Console, question: Question, number: int, total: int) -> None:

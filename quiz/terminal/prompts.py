@@ -14,9 +14,9 @@ from typing import Any, Protocol, TextIO, TypeVar
 from rich.console import Console
 from rich.markup import escape
 
-from course.cli.errors import UserError
-from course.quiz.questions import GRADE_MEANINGS, Grade
-from course.quiz.replies import (
+from course.graders.kit.errors import UserError
+from course.quiz.asking.kinds import GRADE_MEANINGS, Grade
+from course.quiz.asking.replies import (
     UnreadableReply,
     parse_choice,
     parse_choices,

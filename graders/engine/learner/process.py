@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from course.graders.engine import wire
 from course.graders.engine.forbidden import static_uses
-from course.graders.engine.manifest import Exercise
+from course.graders.engine.learner import wire
+from course.graders.kit.manifest import Exercise
 
 TORCH_IMPORT_SECONDS = 180.0
 """A cold `import torch` on a fresh machine can take a minute; this is not the learner's time."""
@@ -138,7 +138,7 @@ class LearnerProcess:
         os.set_blocking(self._request_fd, False)
         self._log_path = Path(self._scratch.name) / "output.log"
         command = [
-            sys.executable, "-m", "course.graders.engine.worker",
+            sys.executable, "-m", "course.graders.engine.learner.worker",
             str(self.impl_path), self.exercise.name, str(request_read), str(reply_write),
             str(os.getpid()),
         ]  # fmt: skip

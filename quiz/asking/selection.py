@@ -4,8 +4,8 @@ import random
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from course.quiz.bank import BankEntry
-from course.quiz.schedule import Memory
+from course.quiz.asking.bank import BankEntry
+from course.quiz.memory.schedule import Memory
 
 DEFAULT_COUNT = 10
 

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from course.quiz.bank import Bank
-from course.quiz.history import Review
-from course.quiz.schedule import memories
+from course.quiz.asking.bank import Bank
+from course.quiz.memory.history import Review
+from course.quiz.memory.schedule import memories
 
 
 def _topic_of(bank: Bank) -> dict[str, str]:

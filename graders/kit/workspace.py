@@ -8,9 +8,9 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from course.cli.errors import UserError
-from course.graders.engine.manifest import Exercise
-from course.graders.engine.stubs import pristine_stub
+from course.graders.kit.errors import UserError
+from course.graders.kit.manifest import Exercise
+from course.graders.kit.stubs import pristine_stub
 
 PROGRESS_FILE = Path(".course") / "progress.json"
 

@@ -29,10 +29,10 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
 from course.graders.engine.declared import declared_checks
 from course.graders.engine.grade import CheckResult, grade_exercises
-from course.graders.engine.manifest import find_exercise, load_manifest
-from course.graders.engine.notebook_checks import ENGINE_DECIDES_VARIABLE, passed_text
-from course.graders.engine.notebook_release import ANSWER_PART
-from course.graders.engine.paths import grader_path
+from course.graders.kit.manifest import find_exercise, load_manifest
+from course.graders.kit.paths import grader_path
+from course.graders.notebooks.kernel_checks import ENGINE_DECIDES_VARIABLE, passed_text
+from course.graders.notebooks.release import ANSWER_PART
 
 GONE = "{check} is not a check of the kit's grader any more: run `course release` again."
 MISSING_ANSWER = "The answer cell of {name} is not in this notebook, so this check earns nothing."

@@ -8,9 +8,9 @@ ever holds a tab or a raw newline. Formula templates export their formula, not a
 import html
 from pathlib import Path
 
-from course.cli.errors import UserError
-from course.quiz.bank import Bank, BankEntry, FormulaTemplate
-from course.quiz.questions import MultipleChoice, Numeric, Open, ShortText, SingleChoice
+from course.graders.kit.errors import UserError
+from course.quiz.asking.bank import Bank, BankEntry, FormulaTemplate
+from course.quiz.asking.kinds import MultipleChoice, Numeric, Open, ShortText, SingleChoice
 
 EXPORT_FORMATS = ("anki",)
 HEADER = "#separator:tab\n#html:true\n#tags column:3\n"

@@ -8,8 +8,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.cli.errors import UserError
-from course.graders.engine.paths import MANIFEST_PATH
+from course.graders.kit.errors import UserError
+from course.graders.kit.paths import MANIFEST_PATH
 
 
 @dataclass(frozen=True)

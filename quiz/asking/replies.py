@@ -10,7 +10,7 @@ A reply that cannot be read raises `UnreadableReply` with a message saying what 
 import re
 import string
 
-from course.quiz.questions import Grade, normalize_text
+from course.quiz.asking.kinds import Grade, normalize_text
 
 
 class UnreadableReply(ValueError):

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from course.quiz.bank import Topic
+from course.quiz.asking.bank import Topic
 from course.quiz.session import SessionResult
 
 

@@ -2,14 +2,14 @@
 
 A solution marks what the learner writes between `### BEGIN SOLUTION` and
 `### END SOLUTION` (nbgrader's markers); the stub keeps everything else.
-Run `python -m course.graders.engine.stubs [NAME ...]` to rewrite exercises/ from solutions/.
+Run `python -m course.graders.kit.stubs [NAME ...]` to rewrite exercises/ from solutions/.
 """
 
 import re
 import sys
 
-from course.graders.engine.manifest import load_manifest
-from course.graders.engine.paths import EXERCISES_DIR, solution_path
+from course.graders.kit.manifest import load_manifest
+from course.graders.kit.paths import EXERCISES_DIR, solution_path
 
 BEGIN_MARKER = "### BEGIN SOLUTION"
 END_MARKER = "### END SOLUTION"

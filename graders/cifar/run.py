@@ -27,8 +27,8 @@ from types import ModuleType
 import torch
 from torch import nn
 
-from course.cli.errors import UserError
-from course.graders.engine import cifar_data
+from course.graders.cifar import data as cifar_data
+from course.graders.kit.errors import UserError
 
 EXERCISE = "cifar_challenge"
 DEFAULT_EPOCHS = 10
