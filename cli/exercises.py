@@ -7,11 +7,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from course.cli.grading import WorkspaceOption
+from course.cli.options import WorkspaceOption
 from course.graders.engine.declared import declared_checks
 from course.graders.kit.manifest import find_exercise, load_manifest
 from course.graders.kit.paths import grader_path
-from course.graders.kit.workspace import Progress, create_workspace, find_workspace
+from course.graders.kit.workspace import WorkspaceRecord, create_workspace, find_workspace
 
 
 def list_command(workspace: WorkspaceOption = None) -> None:
@@ -35,7 +35,7 @@ def hint_command(
 ) -> None:
     """Reveal the next hint for an exercise (hints already seen are shown again)."""
     exercise = find_exercise(name)
-    progress = Progress(find_workspace(explicit=workspace))
+    progress = WorkspaceRecord(find_workspace(explicit=workspace))
     shown = min(progress.hints_revealed(exercise.name) + 1, len(exercise.hints))
     progress.reveal_hint(exercise.name, shown)
     console = Console()
@@ -61,11 +61,11 @@ def init_command(
     console.print(f"Next: cd {folder} && course list")
 
 
-def _progress_if_any(workspace: Path | None) -> Progress | None:
+def _progress_if_any(workspace: Path | None) -> WorkspaceRecord | None:
     from course.graders.kit.errors import UserError
 
     try:
-        return Progress(find_workspace(explicit=workspace))
+        return WorkspaceRecord(find_workspace(explicit=workspace))
     except UserError:
         if workspace is not None:
             raise

@@ -8,15 +8,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from course.cli.options import DataOption, WorkspaceOption
 from course.graders.engine.grade import ExerciseResult, grade_exercises
 from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import Exercise, find_exercise, load_manifest
-from course.graders.kit.workspace import Progress, exercise_file, find_workspace
-
-WorkspaceOption = Annotated[
-    Path | None,
-    typer.Option("--workspace", "-w", help="Workspace folder (default: found from here upwards)."),
-]
+from course.graders.kit.workspace import WorkspaceRecord, exercise_file, find_workspace
 
 
 def grade_command(
@@ -26,17 +22,14 @@ def grade_command(
         bool, typer.Option("--json", help="Print machine-readable results.")
     ] = False,
     workspace: WorkspaceOption = None,
-    data: Annotated[
-        Path | None,
-        typer.Option(
-            help="Dataset folder for checks that grade a trained model (as `course train --data`)."
-        ),
-    ] = None,
+    data: DataOption = None,
 ) -> None:
     """Grade an exercise (or --all) and show every check with its points."""
     if (name is None) == (not all_exercises):
         raise UserError("name one exercise to grade, or pass --all (see `course list`).")
     exercises = load_manifest() if all_exercises else [find_exercise(name)]
+    if data is not None and not any(exercise.dataset for exercise in exercises):
+        raise UserError(f"--data: {name} reads no dataset (only exercises that train do).")
     root = find_workspace(explicit=workspace)
     results = grade_and_record(root, exercises, data)
     if as_json:
@@ -60,7 +53,7 @@ def watch_command(
 
     exercise = find_exercise(name)
     root = find_workspace(explicit=workspace)
-    path = exercise_file(root, exercise)
+    path = exercise_file(root, exercise.name)
     console = Console()
     console.print(f"Watching {path} — save it to re-grade, Ctrl-C to stop.")
     print_result(console, exercise, grade_and_record(root, [exercise])[0])
@@ -77,13 +70,13 @@ def grade_and_record(
 ) -> list[ExerciseResult]:
     """Grade in a child process and remember each exercise's latest result."""
     for exercise in exercises:
-        if not exercise_file(root, exercise).is_file():
+        if not exercise_file(root, exercise.name).is_file():
             raise UserError(
-                f"{exercise_file(root, exercise)} does not exist: run `course init {root}` "
+                f"{exercise_file(root, exercise.name)} does not exist: run `course init {root}` "
                 "to restore missing stubs (existing files are kept)."
             )
     results = grade_exercises(root, exercises, data=data)
-    progress = Progress(root)
+    progress = WorkspaceRecord(root)
     for result in results:
         progress.record_result(result.exercise, result.earned, result.total, result.passed)
     return results

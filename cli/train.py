@@ -1,87 +1,70 @@
-"""`course train cifar_challenge`: train the learner's model with a live progress bar, save the run."""
+"""`course train NAME`: train the learner's model with a live progress bar, save the run.
 
-import traceback
-from pathlib import Path
+Which exercises train, and how, is the manifest's to say (`trainer = "module"`; see
+graders/kit/training.py): nothing here is about one exercise.
+"""
+
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from course.cli.grading import WorkspaceOption
+from course.cli.options import DataOption, WorkspaceOption
 from course.graders.kit.errors import UserError
-
-TRAINABLE = ("cifar_challenge",)
+from course.graders.kit.training import Reporter
 
 
 def train_command(
-    name: Annotated[str, typer.Argument(help="Exercise to train: cifar_challenge.")],
-    data: Annotated[
-        Path | None,
-        typer.Option(
-            help="CIFAR-10 folder: torchvision's cifar-10-batches-py, or train/<class>/*.jpg "
-            "+ test/<class>/*.jpg. Default: download into the user cache."
-        ),
-    ] = None,
+    name: Annotated[str, typer.Argument(help="Exercise to train, e.g. cifar_challenge.")],
+    data: DataOption = None,
     epochs: Annotated[
-        int | None, typer.Option(help="Epoch budget (at most 30 for the challenge).")
+        int | None, typer.Option(help="Epoch budget (default and limit: the exercise's).")
     ] = None,
     device: Annotated[str, typer.Option(help="cpu, cuda, or auto (cuda when available).")] = "auto",
     batch_size: Annotated[int | None, typer.Option(help="Training batch size.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Train your model on CIFAR-10 (45k/5k train/val split) and save it for `course grade`."""
-    from course.graders.cifar import run as cifar_run
-    from course.graders.engine.forbidden import static_uses
+    """Train your model for an exercise that trains (e.g. on CIFAR-10) and save it for `course grade`."""
+    from course.graders.engine.forbidden import static_use_message, static_uses
+    from course.graders.engine.learner.loading import import_learner_file, learner_frames
     from course.graders.kit.manifest import find_exercise
-    from course.graders.kit.workspace import exercise_file, find_workspace
+    from course.graders.kit.training import load_trainer
+    from course.graders.kit.workspace import exercise_file, find_workspace, run_folder
 
     exercise = find_exercise(name)
-    if exercise.name not in TRAINABLE:
-        raise UserError(
-            f"{name} has nothing to train: `course train` takes {', '.join(TRAINABLE)}."
-        )
-    epochs = cifar_run.DEFAULT_EPOCHS if epochs is None else epochs
+    trainer = load_trainer(exercise)
+    epochs = trainer.DEFAULT_EPOCHS if epochs is None else epochs
     if epochs < 1:
         raise UserError("--epochs must be at least 1.")
     root = find_workspace(explicit=workspace)
-    path = exercise_file(root, exercise)
-    uses = static_uses(
-        path.read_text(encoding="utf-8") if path.is_file() else "", exercise.forbidden
-    )
+    path = exercise_file(root, exercise.name)
+    if not path.is_file():
+        raise UserError(f"{path} does not exist: run `course init` to restore missing stubs.")
+    uses = static_uses(path.read_text(encoding="utf-8"), exercise.forbidden)
     if uses:
-        names = ", ".join(f"{use.forbidden} (line {use.line})" for use in uses)
-        raise UserError(f"{path} uses {names}: build the network yourself.")
+        raise UserError(f"{path}: {static_use_message(uses)}")
     console = Console()
-    if epochs > cifar_run.MAX_EPOCHS:
+    if epochs > trainer.MAX_EPOCHS:
         console.print(
-            f"[yellow]{epochs} epochs: the challenge counts only runs of at most {cifar_run.MAX_EPOCHS}.[/]"
+            f"[yellow]{epochs} epochs: this exercise counts only runs of at most {trainer.MAX_EPOCHS}.[/]"
         )
     chosen_device = _device(device)
-    folder = cifar_run.run_folder(root)
     with _LiveReport(console, epochs) as reporter:
         try:
-            module = cifar_run.import_learner_file(path)
-            result = cifar_run.train_and_save(
-                module, data, epochs, chosen_device, folder,
-                batch_size=batch_size or cifar_run.TRAIN_BATCH_SIZE, reporter=reporter,
+            module = import_learner_file(path)
+            result = trainer.train_and_save(
+                module, data, epochs, chosen_device, run_folder(root, exercise.name),
+                batch_size=batch_size or trainer.TRAIN_BATCH_SIZE, reporter=reporter,
             )  # fmt: skip
         except (UserError, KeyboardInterrupt):
             raise
-        except Exception:  # the learner's own code failed: show them their traceback
+        except Exception as error:  # the learner's own code failed: show them their traceback
             reporter.stop()
-            console.print(_learner_traceback(path))
+            console.print(_learner_traceback(error, learner_frames(error, path.parent)))
             raise typer.Exit(1) from None
-    summary = result.summary
-    console.print(
-        f"[bold]Saved[/] {folder}: {summary['epochs_run']} epochs in {summary['train_seconds']:.0f} s "
-        f"(data {summary['decode_seconds']:.1f} s), validation accuracy of the saved model "
-        f"[bold]{summary['val_accuracy_of_saved_model']:.2%}[/]."
-    )
-    console.print(
-        f"Plots: {', '.join(cifar_run.PLOT_FILES)}. Next: course grade {name}"
-        + (f" --data {data}" if data else "")
-    )
+    console.print(result.message)
+    console.print(f"Next: course grade {name}" + (f" --data {data}" if data else ""))
 
 
 def _device(choice: str) -> str:
@@ -96,21 +79,16 @@ def _device(choice: str) -> str:
     return choice
 
 
-def _learner_traceback(path: Path) -> str:
-    """The current exception, with the frames of the learner's files only (and the message)."""
-    import sys
+def _learner_traceback(error: Exception, frames: list) -> str:
+    """The learner's exception with the frames of their own files only."""
+    import traceback
 
-    error = sys.exc_info()[1]
-    frames = [
-        frame for frame in traceback.extract_tb(error.__traceback__)
-        if Path(frame.filename).resolve().parent == path.resolve().parent
-    ]  # fmt: skip
     lines = "".join(traceback.format_list(frames))
     return f"[red]Your code raised {type(error).__name__}: {error}[/]\n{lines}"
 
 
-class _LiveReport:
-    """A rich progress bar fed by cifar_run's Reporter calls: epoch, batch, loss, accuracy, img/s."""
+class _LiveReport(Reporter):
+    """A rich progress bar fed by the trainer's Reporter calls: epoch, batch, loss, accuracy, img/s."""
 
     def __init__(self, console: Console, epochs: int):
         self.console, self.epochs = console, epochs
@@ -137,13 +115,8 @@ class _LiveReport:
     def stop(self) -> None:
         self.progress.stop()
 
-    def data_ready(self, loaded: dict, train_size: int, val_size: int) -> None:
-        train = loaded["train"]
-        how = "from the decoded cache" if train.from_cache else "decoded"
-        self.console.print(
-            f"data: {train.source} ({how} in {train.seconds:.1f} s): {train_size:,} train / "
-            f"{val_size:,} validation images; the test set stays out of training."
-        )
+    def data_ready(self, description: str) -> None:
+        self.console.print(description)
 
     def epoch_started(self, epoch: int, batches: int) -> None:
         import time
@@ -165,8 +138,6 @@ class _LiveReport:
         self.progress.update(
             self.task, advance=1, loss=self._sums[0] / seen, acc=self._sums[1] / seen, speed=speed
         )
-
-    def validating(self, batches: int) -> None: ...
 
     def epoch_done(self, epoch: int, val_accuracy: float) -> None:
         seen = max(self._sums[2], 1)

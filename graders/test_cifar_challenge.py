@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from course.graders.cifar import data as cifar_data
+from course.graders.cifar import export as cifar_export
 from course.graders.cifar import run as cifar_run
 from course.graders.engine.checks import PASS_NOTE, check
 from course.graders.engine.compare import CheckFailed, expect_shape
@@ -273,13 +274,8 @@ def without_a_final_evaluation(got: dict) -> dict:
     return {**got, "snapshots": got["snapshots"][:-1]}
 
 
-def loaded_run(pytestconfig) -> Path:
+def loaded_run(folder: Path) -> Path:
     """The run folder `course train` wrote, or a failure saying how to make one."""
-    workspace = pytestconfig.getoption("workspace")
-    impl = pytestconfig.getoption("impl")
-    folder = cifar_run.run_folder(
-        Path(workspace) if workspace else cifar_run.workspace_of(Path(impl))
-    )
     missing = [
         name
         for name in (cifar_run.EXPORT_FILE, cifar_run.HISTORY_FILE)
@@ -294,10 +290,9 @@ def loaded_run(pytestconfig) -> Path:
     return folder
 
 
-def cifar_test_split(pytestconfig) -> cifar_data.Split:
-    data = pytestconfig.getoption("data")
+def cifar_test_split(dataset_folder: Path | None) -> cifar_data.Split:
     try:
-        return cifar_data.load_split(Path(data) if data else None, "test").split
+        return cifar_data.load_split(dataset_folder, "test").split
     except Exception as error:  # noqa: BLE001 - a missing or broken dataset, said in one line
         raise CheckFailed(
             f"The CIFAR-10 test set is needed to grade the saved model: {error} "
@@ -305,11 +300,11 @@ def cifar_test_split(pytestconfig) -> cifar_data.Split:
         ) from None
 
 
-def expect_same_model(pytestconfig, learner) -> Path:
+def expect_same_model(run_folder: Path, learner) -> Path:
     """The run folder, after checking that the saved model has the learner's current layers."""
     signature = learner.run(model_signature)
-    folder = loaded_run(pytestconfig)
-    saved = cifar_run.exported_parameter_shapes(folder / cifar_run.EXPORT_FILE)
+    folder = loaded_run(run_folder)
+    saved = cifar_export.exported_parameter_shapes(folder / cifar_run.EXPORT_FILE)
     if saved != signature:
         differing = sorted(set(saved) ^ set(signature)) or sorted(
             name for name in saved if saved[name] != signature.get(name)
@@ -771,14 +766,14 @@ def test_early_stopping_ends_a_worsening_run_and_restores_the_best_weights(learn
 # -- the result: the saved model on the test set ----------------------------------------------
 @check(points=6, timeout=60)
 def test_saved_model_reaches_80_percent_on_the_cifar10_test_set(
-    learner, pytestconfig, record_property
+    learner, run_folder_of_exercise, dataset_folder, record_property
 ):
     """The model `course train` saved, evaluated here on the 10k CIFAR-10 test images, reaches >= 80% accuracy."""
-    folder = expect_same_model(pytestconfig, learner)
-    test = cifar_test_split(pytestconfig)
+    folder = expect_same_model(run_folder_of_exercise, learner)
+    test = cifar_test_split(dataset_folder)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        predict = cifar_run.load_exported(folder / cifar_run.EXPORT_FILE)
+        predict = cifar_export.load_exported(folder / cifar_run.EXPORT_FILE)
     accuracy, _ = cifar_run.evaluate(predict, test)
     if accuracy < cifar_run.TARGET_ACCURACY:
         raise CheckFailed(
@@ -793,9 +788,9 @@ def test_saved_model_reaches_80_percent_on_the_cifar10_test_set(
 
 
 @check(points=2)
-def test_saved_run_took_at_most_30_epochs(learner, pytestconfig):
+def test_saved_run_took_at_most_30_epochs(learner, run_folder_of_exercise):
     """The history `course train` saved with the model has between 1 and 30 epochs."""
-    folder = expect_same_model(pytestconfig, learner)
+    folder = expect_same_model(run_folder_of_exercise, learner)
     try:
         history = json.loads((folder / cifar_run.HISTORY_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:

@@ -11,12 +11,14 @@ where it differs from the solution in a few lines, a REPLACE of the solution lik
 (without LOSES).
 
 An exercise that imports sibling exercises (`from residual_block import ResidualBlock`) is
-graded beside the reference versions of those siblings; one whose grader evaluates a trained
-model (TRAINED_RUNS) is graded with a run of its reference on a small synthetic dataset.
+graded beside the reference versions of those siblings; one that trains (its manifest entry
+names a trainer) is graded with a run of its reference on a small synthetic dataset, which
+tests/trained_runs/<exercise>.py makes with `reference_run() -> (dataset folder, run folder)`.
 """
 
 import ast
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -26,29 +28,33 @@ from pathlib import Path
 from course.graders.engine.grade import ExerciseResult, grade_exercises
 from course.graders.kit.manifest import find_exercise, load_manifest
 from course.graders.kit.paths import solution_path
-from tests.synthetic_cifar import synthetic_cifar_run
+from course.graders.kit.workspace import run_folder
 
 TESTS_DIR = Path(__file__).parent
 EXERCISE_NAMES = [exercise.name for exercise in load_manifest()]
-TRAINED_RUNS = {"cifar_challenge": synthetic_cifar_run}
-"""Exercise -> function giving (dataset folder, run folder of its reference), made once."""
+
+
+def reference_run(exercise_name: str) -> tuple[Path, Path] | None:
+    """(dataset folder, run folder) of the reference of an exercise that trains, else None."""
+    if find_exercise(exercise_name).trainer is None:
+        return None
+    return importlib.import_module(f"tests.trained_runs.{exercise_name}").reference_run()
 
 
 def grade_file(exercise_name: str, impl: Path) -> ExerciseResult:
     """Grade one implementation file with the exercise's grader, as `course grade` does."""
     impl, exercise = Path(impl), find_exercise(exercise_name)
     siblings = sibling_solutions(exercise_name)
-    if not siblings and exercise_name not in TRAINED_RUNS:
+    if not siblings and exercise.trainer is None:
         return grade_exercises(impl.parent, [exercise], impl=impl)[0]
     with tempfile.TemporaryDirectory(prefix=f"course-{exercise_name}-") as scratch:
         folder = Path(scratch)
         shutil.copy(impl, folder / f"{exercise_name}.py")
         for sibling in siblings:
             shutil.copy(sibling, folder / sibling.name)
-        data = None
-        if exercise_name in TRAINED_RUNS:
-            data, run = TRAINED_RUNS[exercise_name]()
-            shutil.copytree(run, folder / "runs" / exercise_name)
+        data, run = reference_run(exercise_name) or (None, None)
+        if run is not None:
+            shutil.copytree(run, run_folder(folder, exercise_name))
         staged = folder / f"{exercise_name}.py"
         return grade_exercises(folder, [exercise], impl=staged, data=data)[0]
 

@@ -297,3 +297,22 @@ def _resolve(dotted: str) -> object | None:
             return None
         return target
     return None
+
+
+def static_use_message(uses: list[StaticUse]) -> str:
+    """Why a file that `static_uses` flagged earns nothing, naming each use and its line."""
+    tampering = [use for use in uses if use.tampering]
+    if tampering:
+        where = ", ".join(f"{use.forbidden} (line {use.line})" for use in tampering)
+        return (
+            f"Your file uses {where}: that reaches into how PyTorch dispatches calls or "
+            "how the grader watches them, which no exercise needs, so no check can give "
+            "points for this file. Remove it (testing code may go under "
+            '`if __name__ == "__main__":`).'
+        )
+    where = ", ".join(f"{use.forbidden} (line {use.line})" for use in uses)
+    return (
+        f"Your file uses {where}: that is PyTorch's own version of what this exercise "
+        "asks you to write, so this check cannot give points for it. Write it yourself "
+        '(you may compare against it under `if __name__ == "__main__":`).'
+    )

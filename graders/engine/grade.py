@@ -18,7 +18,7 @@ from pathlib import Path
 
 from course.graders.engine import signed_report
 from course.graders.engine.declared import declared_checks
-from course.graders.engine.learner.process import TORCH_IMPORT_SECONDS
+from course.graders.engine.learner.limits import TORCH_IMPORT_SECONDS
 from course.graders.kit.manifest import Exercise
 from course.graders.kit.paths import GRADERS_DIR, MANIFEST_PATH, grader_path
 

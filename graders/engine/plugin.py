@@ -2,7 +2,8 @@
 
 Options: `--impl PATH` grades one implementation file with the given grader files;
 `--workspace DIR` grades DIR/exercises/<name>.py with graders/test_<name>.py; `--data DIR`
-is read by graders that evaluate a trained model on a dataset (pytestconfig.getoption). With
+is the dataset folder of exercises that declare one (fixture `dataset_folder`), and the
+fixture `run_folder` is where `course train` saved an exercise's run. With
 `--report-fd FD` the results are written to that pipe at the end, signed with the key read
 from `--key-fd` (report.py), so a report forged by learner code is not taken for ours.
 Learner processes start at configure time, so their torch import overlaps ours.
@@ -16,11 +17,11 @@ import pytest
 
 from course.graders.engine import signed_report
 from course.graders.engine.checks import PASS_NOTE, check  # noqa: F401 - re-exported
+from course.graders.engine.learner.limits import become_subreaper, kill_all_descendants
 from course.graders.engine.learner.process import LearnerFailure, LearnerProcess
-from course.graders.engine.learner.reaper import become_subreaper, kill_all_descendants
 from course.graders.kit.manifest import find_exercise
-
-_GRADER_PREFIX = "test_"
+from course.graders.kit.paths import GRADER_PREFIX, exercise_of_grader, is_grader_file
+from course.graders.kit.workspace import exercise_file, run_folder, workspace_of
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,7 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("impl") is None and config.getoption("workspace") is None:
         return
     for grader_file in _grader_files(config.args):
-        exercise_name = grader_file.stem[len(_GRADER_PREFIX) :]
+        exercise_name = exercise_of_grader(grader_file)
         config.course_learners[exercise_name] = _start_learner(config, exercise_name)
 
 
@@ -54,7 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def learner_process(request: pytest.FixtureRequest) -> LearnerProcess:
     """The learner process serving this grader file's exercise."""
     learners = request.config.course_learners
-    exercise_name = Path(request.module.__file__).stem[len(_GRADER_PREFIX) :]
+    exercise_name = exercise_of_grader(request.module.__file__)
     if exercise_name not in learners:
         if (
             request.config.getoption("impl") is None
@@ -65,7 +66,7 @@ def learner_process(request: pytest.FixtureRequest) -> LearnerProcess:
     return learners[exercise_name]
 
 
-class Learner:
+class LearnerForOneCheck:
     """What a check sees: runs probes in the learner process within the check's time limit."""
 
     def __init__(self, process: LearnerProcess, seconds: float):
@@ -82,18 +83,37 @@ class Learner:
 
 
 @pytest.fixture
-def learner(request: pytest.FixtureRequest, learner_process: LearnerProcess) -> Learner:
+def learner(request: pytest.FixtureRequest, learner_process: LearnerProcess) -> LearnerForOneCheck:
     """The learner's exercise, for one check."""
     marker = request.node.get_closest_marker("check")
     timeout = marker.kwargs.get("timeout") if marker else None
-    return Learner(learner_process, timeout or learner_process.exercise.check_timeout)
+    return LearnerForOneCheck(learner_process, timeout or learner_process.exercise.check_timeout)
+
+
+@pytest.fixture(scope="module")
+def run_folder_of_exercise(request: pytest.FixtureRequest) -> Path:
+    """Where `course train` saved this grader file's exercise: <workspace>/runs/<name>/
+    (with --impl FILE, the workspace holding FILE)."""
+    config = request.config
+    workspace = config.getoption("workspace")
+    if workspace is None and config.getoption("impl") is None:
+        raise pytest.UsageError("grader files need --impl FILE or --workspace DIR")
+    root = Path(workspace) if workspace else workspace_of(Path(config.getoption("impl")))
+    return run_folder(root, exercise_of_grader(request.module.__file__))
+
+
+@pytest.fixture(scope="session")
+def dataset_folder(pytestconfig: pytest.Config) -> Path | None:
+    """The dataset folder given with --data, or None (the exercise's default location)."""
+    data = pytestconfig.getoption("data")
+    return Path(data) if data else None
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     if report.when == "call" or (report.failed and report.when == "setup"):
-        exercise_name = Path(item.fspath).stem[len(_GRADER_PREFIX) :]
+        exercise_name = exercise_of_grader(item.fspath)
         item.config.course_results.setdefault(exercise_name, []).append(
             {
                 "name": item.name,
@@ -150,11 +170,10 @@ def _failure_message(report: pytest.TestReport, call: pytest.CallInfo) -> str:
 
 def _start_learner(config: pytest.Config, exercise_name: str) -> LearnerProcess:
     exercise = find_exercise(exercise_name)
-    workspace = config.getoption("workspace")
     if config.getoption("impl"):
         impl_path = Path(config.getoption("impl"))
     else:
-        impl_path = Path(workspace) / "exercises" / f"{exercise_name}.py"
+        impl_path = exercise_file(config.getoption("workspace"), exercise_name)
     return LearnerProcess(impl_path, exercise)
 
 
@@ -163,8 +182,8 @@ def _grader_files(args: list[str]) -> list[Path]:
     for arg in args:
         path = Path(arg.split("::")[0])
         if path.is_dir():
-            files.extend(sorted(path.glob(f"{_GRADER_PREFIX}*.py")))
-        elif path.name.startswith(_GRADER_PREFIX) and path.suffix == ".py":
+            files.extend(sorted(path.glob(f"{GRADER_PREFIX}*.py")))
+        elif is_grader_file(path):
             files.append(path)
     return files
 

@@ -32,6 +32,10 @@ class Exercise:
     """Dotted names of PyTorch's own version of what the exercise teaches."""
     check_timeout: float
     """Seconds each check may spend waiting for learner code, unless the check says more."""
+    trainer: str | None = None
+    """Module that `course train NAME` runs (see kit/training.py); None: nothing to train."""
+    dataset: str | None = None
+    """The dataset the exercise's checks read (`--data DIR`), by name; None: no dataset."""
 
 
 REQUIRED = ("name", "title", "topic", "order", "notes_section", "hints")
@@ -75,9 +79,18 @@ def _exercise(entry: dict, number: int, data: dict, path: Path) -> Exercise:
             hints=tuple(hints),
             forbidden=tuple(forbidden),
             check_timeout=float(entry.get("check_timeout", data.get("check_timeout", 10))),
+            trainer=_optional_text(entry, "trainer", where),
+            dataset=_optional_text(entry, "dataset", where),
         )
     except (TypeError, ValueError) as error:
         raise UserError(f"{where}: {error}") from None
+
+
+def _optional_text(entry: dict, key: str, where: str) -> str | None:
+    value = entry.get(key)
+    if value is not None and not (isinstance(value, str) and value):
+        raise UserError(f"{where}: {key} must be a non-empty text")
+    return value
 
 
 def find_exercise(name: str, exercises: list[Exercise] | None = None) -> Exercise:

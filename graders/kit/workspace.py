@@ -1,6 +1,8 @@
-"""A learner's workspace: a folder holding exercises/, plus the progress kept in it.
+"""A learner's workspace: the one place that knows its layout.
 
-Progress (latest result per exercise, hints revealed) lives in <workspace>/.course/progress.json.
+<workspace>/exercises/<name>.py     the learner's file for each exercise
+<workspace>/runs/<name>/            what `course train <name>` saved (exercises that train)
+<workspace>/.course/progress.json   the workspace's record: latest results, hints revealed
 """
 
 import json
@@ -12,18 +14,19 @@ from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import Exercise
 from course.graders.kit.stubs import pristine_stub
 
+EXERCISES_FOLDER, RUNS_FOLDER = "exercises", "runs"
 PROGRESS_FILE = Path(".course") / "progress.json"
 
 
 def find_workspace(start: Path | None = None, explicit: Path | None = None) -> Path:
     """The workspace named by `explicit`, or the nearest folder upwards holding exercises/."""
     if explicit is not None:
-        if not (explicit / "exercises").is_dir():
+        if not (explicit / EXERCISES_FOLDER).is_dir():
             raise UserError(f"{explicit} is not a course workspace (it has no exercises/ folder).")
         return explicit.resolve()
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "exercises").is_dir():
+        if (folder / EXERCISES_FOLDER).is_dir():
             return folder
     raise UserError(
         f"no course workspace in {here} or above it (a workspace is a folder with exercises/). "
@@ -31,21 +34,32 @@ def find_workspace(start: Path | None = None, explicit: Path | None = None) -> P
     )
 
 
-def exercise_file(workspace: Path, exercise: Exercise) -> Path:
-    """The learner's file for `exercise`."""
-    return workspace / "exercises" / f"{exercise.name}.py"
+def exercise_file(workspace: Path, exercise_name: str) -> Path:
+    """The learner's file for an exercise."""
+    return Path(workspace) / EXERCISES_FOLDER / f"{exercise_name}.py"
+
+
+def run_folder(workspace: Path, exercise_name: str) -> Path:
+    """Where `course train` saves an exercise's run and its grader looks for it."""
+    return Path(workspace) / RUNS_FOLDER / exercise_name
+
+
+def workspace_of(learner_file: Path) -> Path:
+    """The workspace of a learner file: the folder above exercises/, else the file's folder."""
+    folder = Path(learner_file).resolve().parent
+    return folder.parent if folder.name == EXERCISES_FOLDER else folder
 
 
 def create_workspace(folder: Path, exercises: list[Exercise]) -> tuple[list[Path], list[Path]]:
     """Write the untouched stubs into folder/exercises/; never overwrite. Returns (written, kept)."""
-    target = folder / "exercises"
+    target = Path(folder) / EXERCISES_FOLDER
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UserError(f"cannot create {target}: {error.strerror}") from None
     written, kept = [], []
     for exercise in exercises:
-        path = target / f"{exercise.name}.py"
+        path = exercise_file(folder, exercise.name)
         if path.exists():
             kept.append(path)
             continue
@@ -54,8 +68,8 @@ def create_workspace(folder: Path, exercises: list[Exercise]) -> tuple[list[Path
     return written, kept
 
 
-class Progress:
-    """Latest grading result and hints revealed, per exercise, saved in the workspace."""
+class WorkspaceRecord:
+    """The workspace's record: latest grading result and hints revealed, per exercise."""
 
     def __init__(self, workspace: Path):
         self.path = workspace / PROGRESS_FILE

@@ -18,7 +18,6 @@ answer a second time (a slow answer would otherwise run out of the cell time lim
 test cell, one after the other).
 """
 
-import ast
 import os
 import tempfile
 from pathlib import Path
@@ -31,8 +30,8 @@ from course.graders.engine.declared import declared_checks
 from course.graders.engine.grade import CheckResult, grade_exercises
 from course.graders.kit.manifest import find_exercise, load_manifest
 from course.graders.kit.paths import grader_path
+from course.graders.notebooks.cells import checked_by, exercise_of_answer
 from course.graders.notebooks.kernel_checks import ENGINE_DECIDES_VARIABLE, passed_text
-from course.graders.notebooks.release import ANSWER_PART
 
 GONE = "{check} is not a check of the kit's grader any more: run `course release` again."
 MISSING_ANSWER = "The answer cell of {name} is not in this notebook, so this check earns nothing."
@@ -65,8 +64,8 @@ class EngineVerdicts(NbGraderPreprocessor):
                 if called and called[0] in exercise_names:
                     test_cells.setdefault(called[0], []).append((cell, called[1]))
             elif nbgrader.get("solution"):
-                exercise_name, _, part = nbgrader.get("grade_id", "").partition("-")
-                if part == ANSWER_PART:
+                exercise_name = exercise_of_answer(nbgrader.get("grade_id", ""))
+                if exercise_name:
                     answers.setdefault(exercise_name, []).append(cell.source)
         for exercise_name, cells in test_cells.items():
             verdicts = self._grade(exercise_name, answers.get(exercise_name))
@@ -113,28 +112,6 @@ def verdict_outputs(check: CheckResult) -> list[NotebookNode]:
             traceback=[f"✗ {check.description} (0/{check.points} points)", check.message],
         )
     ]
-
-
-def checked_by(test_source: str) -> tuple[str, str] | None:
-    """(exercise, check) of a kit test cell's `expect_check_passes("...", "...")`, if it is one.
-
-    Read from the cell's source, which nbgrader has restored from the instructor's copy.
-    """
-    try:
-        tree = ast.parse(test_source)
-    except SyntaxError:
-        return None
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "id", None) == "expect_check_passes"
-            and len(node.args) == 2
-            and all(
-                isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in node.args
-            )
-        ):
-            return node.args[0].value, node.args[1].value
-    return None
 
 
 def autograde_preprocessors() -> list[type]:

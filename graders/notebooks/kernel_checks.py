@@ -23,22 +23,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from course.graders.notebooks.cells import answer_header, is_answer_source
+
 ENGINE_DECIDES_VARIABLE = "COURSE_KIT_ENGINE_DECIDES"
 """Set in the kernel's environment while nbgrader autogrades: the engine scores the test cells."""
-ANSWER_HEADER = "# Answer cell of {name}: the checks below grade this cell's code as one file."
 
 _verdicts_by_source: dict[str, dict[str, dict]] = {}
 """Every check's verdict of each answer source graded in this kernel, by digest."""
-
-
-def answer_header(exercise_name: str) -> str:
-    """The first line of an exercise's answer cell, which marks it as that answer."""
-    return ANSWER_HEADER.format(name=exercise_name)
-
-
-def is_answer_source(source: str, exercise_name: str) -> bool:
-    """Whether a cell's source is the answer cell of `exercise_name`."""
-    return source.lstrip().startswith(answer_header(exercise_name))
 
 
 def expect_check_passes(exercise_name: str, check_name: str) -> None:

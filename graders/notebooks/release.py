@@ -21,7 +21,12 @@ from course.graders.engine.declared import DeclaredCheck, GraderFileError, decla
 from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import Exercise, load_manifest
 from course.graders.kit.paths import grader_path, solution_path
-from course.graders.notebooks.kernel_checks import answer_header
+from course.graders.notebooks.cells import (
+    answer_grade_id,
+    answer_header,
+    check_call_source,
+    check_grade_ids,
+)
 
 DEFAULT_COURSE_DIR = Path("nbgrader-course")
 DEFAULT_ASSIGNMENT = "exercises"
@@ -30,24 +35,7 @@ CELL_TIMEOUT_SECONDS = 120
 RECORD_NAME = ".course-release.json"
 """In the course directory: the digest of every file as the last release wrote it."""
 
-ANSWER_PART = "answer"
 _NBGRADER_SCHEMA = 3
-
-
-def answer_grade_id(exercise_name: str) -> str:
-    """The nbgrader grade_id of an exercise's answer cell."""
-    return f"{exercise_name}-{ANSWER_PART}"
-
-
-def check_grade_ids(exercise_name: str, checks: list[DeclaredCheck]) -> list[str]:
-    """The nbgrader grade_id of each check's test cell; a hidden check's does not name it."""
-    ids, hidden = [], 0
-    for check in checks:
-        hidden += check.hidden
-        ids.append(
-            f"{exercise_name}-hidden-{hidden}" if check.hidden else f"{exercise_name}-{check.name}"
-        )
-    return ids
 
 
 @dataclass
@@ -216,10 +204,7 @@ def _explanation_markdown(exercise: Exercise, explanation: str, checks: list[Dec
 
 
 def _test_cell_source(exercise: Exercise, check: DeclaredCheck) -> str:
-    call = (
-        "from course.graders.notebooks.kernel_checks import expect_check_passes\n\n"
-        f'expect_check_passes("{exercise.name}", "{check.name}")\n'
-    )
+    call = check_call_source(exercise.name, check.name)
     if check.hidden:
         return (
             f"# A hidden check worth {_points(check.points)}: its code is removed from your copy\n"

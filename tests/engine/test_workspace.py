@@ -3,7 +3,7 @@
 import pytest
 
 from course.graders.kit.errors import UserError
-from course.graders.kit.workspace import PROGRESS_FILE, Progress, find_workspace
+from course.graders.kit.workspace import PROGRESS_FILE, WorkspaceRecord, find_workspace
 
 
 def test_the_workspace_is_found_from_a_subfolder_upwards(tmp_path):
@@ -24,9 +24,9 @@ def test_no_workspace_anywhere_says_how_to_make_one(tmp_path):
 
 
 def test_progress_survives_a_new_session(tmp_path):
-    Progress(tmp_path).record_result("lstm_cell", 18, 22, False)
-    Progress(tmp_path).reveal_hint("lstm_cell", 2)
-    again = Progress(tmp_path)
+    WorkspaceRecord(tmp_path).record_result("lstm_cell", 18, 22, False)
+    WorkspaceRecord(tmp_path).reveal_hint("lstm_cell", 2)
+    again = WorkspaceRecord(tmp_path)
     assert again.result("lstm_cell")["earned"] == 18
     assert again.hints_revealed("lstm_cell") == 2
 
@@ -35,13 +35,13 @@ def test_a_corrupt_progress_file_is_replaced_not_fatal(tmp_path):
     path = tmp_path / PROGRESS_FILE
     path.parent.mkdir()
     path.write_text("{not json")
-    progress = Progress(tmp_path)
+    progress = WorkspaceRecord(tmp_path)
     assert progress.result("lstm_cell") is None
     progress.record_result("lstm_cell", 22, 22, True)
-    assert Progress(tmp_path).result("lstm_cell")["passed"] is True
+    assert WorkspaceRecord(tmp_path).result("lstm_cell")["passed"] is True
 
 
 def test_an_unwritable_workspace_gives_a_clear_error(tmp_path):
     (tmp_path / ".course").write_text("a file where the folder should be")
     with pytest.raises(UserError, match="cannot save progress"):
-        Progress(tmp_path).record_result("lstm_cell", 0, 22, False)
+        WorkspaceRecord(tmp_path).record_result("lstm_cell", 0, 22, False)

@@ -17,10 +17,11 @@ from course.graders.kit.errors import UserError
 from course.graders.cifar import data as cifar_data, run as cifar_run
 from course.graders.engine.grade import grade_exercises
 from course.graders.kit.manifest import find_exercise
-from tests.synthetic_cifar import (
+from course.graders.kit.workspace import run_folder
+from tests.trained_runs.cifar_challenge import (
     COURSE,
     reference_workspace,
-    synthetic_cifar_run,
+    reference_run,
     train_in_workspace,
     write_image_folder,
     write_pickles,
@@ -42,14 +43,14 @@ def grade(workspace: Path, data: Path | None) -> dict:
 
 def workspace_with_run(folder: Path, run: Path) -> Path:
     workspace = reference_workspace(folder)
-    shutil.copytree(run, cifar_run.run_folder(workspace))
+    shutil.copytree(run, run_folder(workspace, "cifar_challenge"))
     return workspace
 
 
 def test_course_grade_data_reaches_the_grader_and_the_trained_reference_earns_full_marks(
     tmp_path,
 ):
-    data, run = synthetic_cifar_run()
+    data, run = reference_run()
     workspace = workspace_with_run(tmp_path / "ws", run)
     result = subprocess.run(
         [str(COURSE), "grade", "cifar_challenge", "--data", str(data), "--json"],
@@ -66,12 +67,12 @@ def test_course_grade_data_reaches_the_grader_and_the_trained_reference_earns_fu
 
 
 def test_course_train_saves_the_model_history_and_three_plots():
-    _, run = synthetic_cifar_run()
+    _, run = reference_run()
     history = json.loads((run / cifar_run.HISTORY_FILE).read_text())
     summary = json.loads((run / cifar_run.RUN_FILE).read_text())
     assert [record["epoch"] for record in history] == [1, 2, 3]
     assert summary["epochs_run"] == 3 and summary["val_accuracy_of_saved_model"] >= 0.8
-    for name in (cifar_run.EXPORT_FILE, cifar_run.CHECKPOINT_FILE, *cifar_run.PLOT_FILES):
+    for name in (cifar_run.EXPORT_FILE, cifar_run.CHECKPOINT_FILE, *PLOT_FILES):
         assert (run / name).stat().st_size > 1000, name
     assert (run / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -91,7 +92,7 @@ def test_an_image_folder_copy_trains_and_grades_a_model_of_other_widths(tmp_path
 
 
 def test_without_a_run_only_the_result_checks_fail_and_say_how_to_train(tmp_path):
-    data, _ = synthetic_cifar_run()
+    data, _ = reference_run()
     verdicts = grade(reference_workspace(tmp_path / "ws"), data)
     failed = {name for name, (passed, _) in verdicts.items() if not passed}
     assert failed == RESULT_CHECKS
@@ -100,7 +101,7 @@ def test_without_a_run_only_the_result_checks_fail_and_say_how_to_train(tmp_path
 
 
 def test_without_the_dataset_the_result_check_says_where_it_looked_and_how_to_get_it(tmp_path):
-    _, run = synthetic_cifar_run()
+    _, run = reference_run()
     verdicts = grade(workspace_with_run(tmp_path / "ws", run), data=None)
     passed, message = verdicts["test_saved_model_reaches_80_percent_on_the_cifar10_test_set"]
     assert not passed
@@ -109,13 +110,13 @@ def test_without_the_dataset_the_result_check_says_where_it_looked_and_how_to_ge
 
 
 def test_a_saved_model_below_80_percent_or_of_another_architecture_earns_nothing(tmp_path):
-    data, run = synthetic_cifar_run()
+    data, run = reference_run()
     weak = workspace_with_run(tmp_path / "weak", run)
-    program = torch.export.load(cifar_run.run_folder(weak) / cifar_run.EXPORT_FILE)
+    program = torch.export.load(run_folder(weak, "cifar_challenge") / cifar_run.EXPORT_FILE)
     final_layer = [name for name in program.state_dict if name.endswith("weight")][-1]
     with torch.no_grad():
         program.state_dict[final_layer].zero_()  # the same logits for every image: 10% accuracy
-    torch.export.save(program, cifar_run.run_folder(weak) / cifar_run.EXPORT_FILE)
+    torch.export.save(program, run_folder(weak, "cifar_challenge") / cifar_run.EXPORT_FILE)
     passed, message = grade(weak, data)[
         "test_saved_model_reaches_80_percent_on_the_cifar10_test_set"
     ]

@@ -20,11 +20,8 @@ from course.graders.engine.declared import declared_checks
 from course.graders.engine.grade import ExerciseResult
 from course.graders.kit.manifest import find_exercise
 from course.graders.kit.paths import grader_path, solution_path
-from course.graders.notebooks.release import (
-    answer_grade_id,
-    check_grade_ids,
-    exercise_notebook,
-)
+from course.graders.notebooks.cells import answer_grade_id, check_grade_ids
+from course.graders.notebooks.release import exercise_notebook
 from tests.kit import grade_file
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,8 @@ from course.graders.engine.declared import declared_checks
 from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import find_exercise, load_manifest
 from course.graders.kit.paths import grader_path, solution_path
-from course.graders.notebooks.release import RECORD_NAME, check_grade_ids, release_course
+from course.graders.notebooks.cells import check_grade_ids
+from course.graders.notebooks.release import RECORD_NAME, release_course
 
 runner = CliRunner()
 

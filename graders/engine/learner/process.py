@@ -17,14 +17,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from course.graders.engine.forbidden import static_uses
+from course.graders.engine.forbidden import static_use_message, static_uses
 from course.graders.engine.learner import wire
+from course.graders.engine.learner.limits import OUTPUT_LIMIT_BYTES, TORCH_IMPORT_SECONDS
 from course.graders.kit.manifest import Exercise
-
-TORCH_IMPORT_SECONDS = 180.0
-"""A cold `import torch` on a fresh machine can take a minute; this is not the learner's time."""
-OUTPUT_LIMIT_BYTES = 64 * 2**20
-"""What learner code may print or write before the process is stopped."""
 
 
 class LearnerFailure(Exception):
@@ -191,21 +187,7 @@ class LearnerProcess:
         uses = static_uses(source, self.exercise.forbidden)
         if not uses:
             return None
-        tampering = [use for use in uses if use.tampering]
-        if tampering:
-            where = ", ".join(f"{use.forbidden} (line {use.line})" for use in tampering)
-            return ForbiddenCallUsed(
-                f"Your file uses {where}: that reaches into how PyTorch dispatches calls or "
-                "how the grader watches them, which no exercise needs, so no check can give "
-                "points for this file. Remove it (testing code may go under "
-                '`if __name__ == "__main__":`).'
-            )
-        where = ", ".join(f"{use.forbidden} (line {use.line})" for use in uses)
-        return ForbiddenCallUsed(
-            f"Your file uses {where}: that is PyTorch's own version of what this exercise "
-            "asks you to write, so this check cannot give points for it. Write it yourself "
-            '(you may compare against it under `if __name__ == "__main__":`).'
-        )
+        return ForbiddenCallUsed(static_use_message(uses))
 
     def _timeout_message(self) -> str:
         return (
@@ -247,11 +229,12 @@ class LearnerProcess:
 def raised_failure(error: dict, file_name: str) -> LearnerFailure:
     """A teaching failure for an exception the learner's code raised."""
     where = "".join(
-        f"\n  {file_name}, line {line}, in {function}\n    {text}"
-        for line, function, text in error["frames"]
+        f"\n  {file}, line {line}, in {function}\n    {text}"
+        for file, line, function, text in error["frames"]
     )
     if error["type"] == "NotImplementedError":
-        location = f" ({file_name}, line {error['frames'][-1][0]})" if error["frames"] else ""
+        file, line = error["frames"][-1][:2] if error["frames"] else (file_name, None)
+        location = f" ({file}, line {line})" if line else ""
         what = f" {error['message']}" if error["message"].strip() else ""
         return NotImplementedYet(f"Not implemented yet:{what}{location}.")
     hint = ""

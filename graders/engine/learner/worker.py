@@ -15,23 +15,19 @@ Messages it sends, in order:
   each with "pid" and the forbidden calls seen while the probe ran.
 """
 
-import ctypes
-import importlib.util
 import math
 import os
-import resource
-import signal
 import sys
-import traceback
 from pathlib import Path
 
-from course.graders.engine.learner import wire
+from course.graders.engine.learner import limits, wire
+from course.graders.engine.learner.loading import import_learner_file, learner_frames
 
 
 def main(argv: list[str]) -> None:
     """Serve probe requests for one learner file."""
     impl_path, exercise_name, request_fd, reply_fd = argv[0], argv[1], int(argv[2]), int(argv[3])
-    _limit_self(grader_pid=int(argv[4]))
+    limits.limit_learner_process(grader_pid=int(argv[4]))
     import torch
 
     from course.graders.engine.forbidden import RuntimeGuard
@@ -46,7 +42,7 @@ def main(argv: list[str]) -> None:
     except wire.ChannelClosed:
         return
     try:
-        learner_module = _import_learner_file(Path(impl_path))
+        learner_module = import_learner_file(Path(impl_path))
     except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt too
         reply = {"kind": "import_failed", "error": describe_error(error, impl_path)}
         wire.write_message(reply_fd, {**reply, "pid": os.getpid()})
@@ -71,20 +67,6 @@ def main(argv: list[str]) -> None:
         wire.write_message(reply_fd, reply)
 
 
-def _limit_self(grader_pid: int) -> None:
-    """Die with the grader, cap what learner code may print or write, no core files."""
-    from course.graders.engine.learner.process import OUTPUT_LIMIT_BYTES
-
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-    if os.getppid() != grader_pid:  # the grader ended before the line above
-        os._exit(1)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_BYTES))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def _warm_up(torch) -> None:
     """Pay torch's lazy first-use costs now, while the grader is still loading, not in a check.
 
@@ -94,15 +76,6 @@ def _warm_up(torch) -> None:
     """
     x = torch.ones(2, requires_grad=True)
     torch.autograd.backward((x * 2,), (torch.ones(2),))
-
-
-def _import_learner_file(path: Path):
-    sys.path.insert(0, str(path.parent))  # its sibling exercises import as in the workspace
-    spec = importlib.util.spec_from_file_location(f"learner_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _compile_probe(request: dict, torch):
@@ -125,16 +98,11 @@ def to_plain(value: object, torch) -> object:
 
 
 def describe_error(error: BaseException, impl_path: str) -> dict:
-    """The error as plain data, with only the frames from the learner's own file."""
-    learner_file = os.path.realpath(impl_path)
+    """The error as plain data, with only the frames from the learner's own files."""
     frames = [
-        [frame.lineno, frame.name, (frame.line or "").strip()]
-        for frame in traceback.extract_tb(error.__traceback__)
-        if os.path.realpath(frame.filename) == learner_file
+        [os.path.basename(frame.filename), frame.lineno, frame.name, (frame.line or "").strip()]
+        for frame in learner_frames(error, Path(impl_path).resolve().parent)
     ]
-    is_syntax_error = isinstance(error, SyntaxError) and error.filename and error.lineno
-    if is_syntax_error and os.path.realpath(error.filename) == learner_file:
-        frames.append([error.lineno, "<module>", (error.text or "").strip()])
     try:
         message = str(error)
     except BaseException:  # noqa: BLE001 - a learner exception whose __str__ itself fails

@@ -20,6 +20,7 @@ import torch
 
 from course.graders.cifar.data import BATCHES_FOLDER, CLASSES, PICKLE_FILES
 from course.graders.kit.paths import solution_path
+from course.graders.kit.workspace import run_folder
 
 COURSE = Path(sys.executable).with_name("course")
 REFERENCE_EPOCHS, REFERENCE_BATCH_SIZE = 3, 64
@@ -101,7 +102,7 @@ def reference_workspace(folder: Path) -> Path:
 
 
 @functools.cache
-def synthetic_cifar_run() -> tuple[Path, Path]:
+def reference_run() -> tuple[Path, Path]:
     """(dataset folder, run folder) of the reference trained by `course train` on synthetic data.
 
     Made once per test session, in a folder removed when the session ends.
@@ -112,4 +113,4 @@ def synthetic_cifar_run() -> tuple[Path, Path]:
     workspace = reference_workspace(folder / "workspace")
     result = train_in_workspace(workspace, data)
     assert result.returncode == 0, result.stdout + result.stderr
-    return data, workspace / "runs" / "cifar_challenge"
+    return data, run_folder(workspace, "cifar_challenge")

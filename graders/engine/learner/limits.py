@@ -1,0 +1,85 @@
+"""The limits around learner code: time, output, process lifetime, and the sweep at the end.
+
+The learner process limits itself before any learner code runs (it dies with the grader,
+its output is capped, no core files). The grader process is the subreaper of everything
+learner code starts: a learner's code may fork, call setsid() and outlive its process group,
+and with PR_SET_CHILD_SUBREAPER such orphans are re-parented to the grader process instead
+of init, so before the report is written every descendant can be found and killed: no
+learner code is alive while the verdicts are written.
+"""
+
+import ctypes
+import os
+import resource
+import signal
+import time
+
+TORCH_IMPORT_SECONDS = 180.0
+"""A cold `import torch` on a fresh machine can take a minute; this is not the learner's time."""
+OUTPUT_LIMIT_BYTES = 64 * 2**20
+"""What learner code may print or write before the process is stopped."""
+
+_PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def prctl(option: int, value: int) -> bool:
+    """Linux's prctl(option, value); False where it is not available."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def become_subreaper() -> None:
+    """Adopt orphaned descendants (Linux); elsewhere a no-op."""
+    prctl(_PR_SET_CHILD_SUBREAPER, 1)
+
+
+def limit_learner_process(grader_pid: int) -> None:
+    """In the learner process, before learner code: die with the grader, cap what it may
+    print or write, no core files. (Set here rather than in a preexec_fn, which is unsafe in
+    the grader's threaded process.)"""
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != grader_pid:  # the grader ended before the line above
+        os._exit(1)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_BYTES))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def kill_all_descendants(rounds: int = 50) -> None:
+    """SIGKILL and reap every child (adopted orphans included) until none is left."""
+    for _ in range(rounds):
+        children = _children(os.getpid())
+        if not children:
+            return
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        time.sleep(0.01)
+
+
+def _children(parent: int) -> list[int]:
+    children = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return children
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            children.append(int(entry))
+    return children

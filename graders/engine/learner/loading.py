@@ -1,0 +1,41 @@
+"""Loading a learner's exercise file as a module, and showing only its own frames when it fails.
+
+Used by the learner process (worker.py) and by `course train`, so both import a learner file
+the same way: its folder first on sys.path, so sibling exercises import as in the workspace.
+"""
+
+import importlib.util
+import os
+import sys
+import traceback
+from pathlib import Path
+from types import ModuleType, TracebackType
+
+
+def import_learner_file(path: Path) -> ModuleType:
+    """The learner's file as a module named learner_<stem>, executed (its top level runs)."""
+    path = Path(path)
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location(f"learner_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def learner_frames(error: BaseException, learner_folder: Path) -> list[traceback.FrameSummary]:
+    """The frames of `error`'s traceback in files of `learner_folder` (none of the kit's),
+    plus the line of a syntax error in one of them."""
+    folder = os.path.realpath(learner_folder)
+    tb: TracebackType | None = error.__traceback__
+    frames = [
+        frame
+        for frame in traceback.extract_tb(tb)
+        if os.path.dirname(os.path.realpath(frame.filename)) == folder
+    ]
+    in_learner_file = isinstance(error, SyntaxError) and error.filename and error.lineno
+    if in_learner_file and os.path.dirname(os.path.realpath(error.filename)) == folder:
+        frames.append(
+            traceback.FrameSummary(error.filename, error.lineno, "<module>", line=error.text)
+        )
+    return frames
