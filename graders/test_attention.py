@@ -16,6 +16,7 @@ from course.graders.engine.checks import check
 from course.graders.engine.compare import (
     CheckFailed,
     expect_close,
+    expect_gradients,
     expect_pair,
     expect_shape,
 )
@@ -536,14 +537,8 @@ def test_attention_gradients_match_torch_for_q_k_and_v(learner):
     leaves = [tensor.clone().requires_grad_() for tensor in (q, k, v)]
     output, _ = attention_by_hand(*leaves, mask)
     (output * grad_output).sum().backward()  # no sympy import
-    for name, leaf in zip(("q", "k", "v"), leaves):
-        if got.get(name) is None:
-            raise CheckFailed(
-                f"No gradient reached `{name}`: it is not part of the computation, or it was "
-                "detached (.detach(), .data, torch.no_grad, or a new tensor made from its values)."
-            )
-        expect_close(got[name], leaf.grad, f"gradient of {name}", against="PyTorch's gradient of softmax attention",
-                     atol=1e-10, rtol=1e-7)  # fmt: skip
+    expected = {name: leaf.grad for name, leaf in zip(("q", "k", "v"), leaves)}
+    expect_gradients(got, expected, against="PyTorch's gradient of softmax attention")
 
 
 def expect_gradient_dict(got: object) -> dict:
@@ -674,14 +669,7 @@ def test_multi_head_gradients_match_torch_for_inputs_and_every_parameter(learner
         expected[f"{layer}.bias"] = reference.in_proj_bias.grad.chunk(3)[index]
     expected["w_o.weight"] = reference.out_proj.weight.grad
     expected["w_o.bias"] = reference.out_proj.bias.grad
-    for name, expected_grad in expected.items():
-        if got.get(name) is None:
-            raise CheckFailed(
-                f"No gradient reached `{name}`: it is not part of the computation, or it was "
-                "detached (.detach(), .data, torch.no_grad, or a new tensor made from its values)."
-            )
-        expect_close(got[name], expected_grad, f"gradient of {name}", against="nn.MultiheadAttention's gradient",
-                     atol=1e-10, rtol=1e-7)  # fmt: skip
+    expect_gradients(got, expected, against="nn.MultiheadAttention's gradient")
 
 
 # -- learning: reverse a sequence, which needs every position to look far away ----------

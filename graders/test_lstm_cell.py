@@ -13,6 +13,7 @@ from course.graders.engine.compare import (
     CheckFailed,
     expect_close,
     expect_finite_difference_agrees,
+    expect_gradients,
     expect_pair,
     expect_shape,
     expect_tensor,
@@ -391,14 +392,7 @@ def test_gradients_match_torch_for_inputs_state_and_every_parameter(learner):
     ((h * grad_h).sum() + (c * grad_c).sum()).backward()  # = backward with (grad_h, grad_c)
     expected = {"input": leaves[0].grad, "h0": leaves[1].grad, "c0": leaves[2].grad}
     expected.update({name: p.grad for name, p in reference.named_parameters()})
-    for name, expected_grad in expected.items():
-        if got.get(name) is None:
-            raise CheckFailed(
-                f"No gradient reached `{name}`: it is not part of the computation, or it was "
-                "detached (.detach(), .data, torch.no_grad, or a new tensor made from its values)."
-            )
-        expect_close(got[name], expected_grad, f"gradient of {name}",
-                     against="nn.LSTMCell's gradient", atol=1e-10, rtol=1e-7)  # fmt: skip
+    expect_gradients(got, expected, against="nn.LSTMCell's gradient")
 
 
 @check(points=2)
@@ -494,17 +488,13 @@ def expect_gradients_through_time(learner) -> None:
     truncated = gradients_through_time(
         weights, x, hx, (grad_outputs, grad_h, grad_c), truncated=True
     )
-    for name, expected_grad in expected.items():
-        if got.get(name) is None:
-            raise CheckFailed(
-                f"No gradient reached `{name}` through lstm_forward: the outputs or the state are "
-                "detached (.detach(), .data, torch.no_grad, or a new tensor made from their "
-                "values). Backpropagation through time needs the graph of every step."
-            )
-        expect_close(got[name], expected_grad, f"gradient of {name} through lstm_forward",
-                     against="nn.LSTM's gradient (float64, T = 5)", atol=1e-10, rtol=1e-7,
-                     likely_causes={"the state is detached between steps, so gradients stop after one step": truncated[name]},
-                     hint="every step must use the (h, c) the previous step returned, with its graph")  # fmt: skip
+    expect_gradients(
+        got, expected, against="nn.LSTM's gradient (float64, T = 5)", through=" through lstm_forward",
+        why_missing="the outputs or the state are detached (.detach(), .data, torch.no_grad, or a "
+        "new tensor made from their values). Backpropagation through time needs the graph of every step.",
+        likely_causes={"the state is detached between steps, so gradients stop after one step": truncated},
+        hint="every step must use the (h, c) the previous step returned, with its graph",
+    )  # fmt: skip
 
 
 def gradients_through_time(weights: dict, x, hx, grads: tuple, truncated: bool) -> dict:

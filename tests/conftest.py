@@ -4,7 +4,12 @@ import os
 
 import pytest
 
+from course.graders.engine.checks import register_check_marker
 from tests.kit import MutantGrades
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    register_check_marker(config)  # tests import grader files, whose checks carry it
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ A mutant is a tiny file in tests/mutants/<exercise>/ named for one learner mista
     '''Which learner makes this mistake, in one line.'''
     REPLACE = {"text in the solution": "the same text with the mistake"}
     LOSES = ["test_name_of_a_check_it_must_fail", ...]
+    MESSAGES = {"test_name_of_a_check": "words its failure message must contain"}  # optional
 Each REPLACE key must occur exactly once in the solution, so a mutant cannot silently
 stop mutating when the solution is edited. A variant (tests/variants/<exercise>/) is a
 correct implementation written differently, which must earn full marks: a whole file, or,
@@ -85,12 +86,17 @@ def is_replacement(file: Path) -> bool:
 
 
 def mutant_declaration(mutant_file: Path) -> dict:
-    """The REPLACE and LOSES literals of a mutant (or variant) file, read without importing it."""
+    """The REPLACE, LOSES and MESSAGES literals of a mutant (or variant) file, read without
+    importing it."""
     values = {}
     for node in ast.parse(mutant_file.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
             values[node.targets[0].id] = ast.literal_eval(node.value)
-    return {"REPLACE": values["REPLACE"], "LOSES": values.get("LOSES", [])}
+    return {
+        "REPLACE": values["REPLACE"],
+        "LOSES": values.get("LOSES", []),
+        "MESSAGES": values.get("MESSAGES", {}),
+    }
 
 
 def write_mutant(exercise_name: str, mutant_file: Path, folder: Path) -> Path:

@@ -263,7 +263,6 @@ def _download(root: Path) -> None:
 
 def _cache_path(kind: str, root: Path, split: str) -> Path:
     """The decoded cache of one split, keyed by the source folder and its files' sizes and times."""
-    stats = []
     if kind == "pickles":
         names = PICKLE_FILES[split]
         stats = [(n, *_size_and_time(root / n)) for n in names]

@@ -1,16 +1,17 @@
-"""The grading engine: runs learner code in a child process and decides verdicts here.
+"""The grading engine: deciding verdicts, and the learner process it drives. Nothing else.
 
 Modules, in the order a grading run meets them:
-  manifest.py   the exercises, their hints and limits (exercises/manifest.toml)
-  declared.py   the checks a grader file declares, read without importing it
-  grade.py      launches pytest on grader files in a child process, fails closed
-  plugin.py     pytest hooks inside that process: options, fixtures, the results
-  report.py     the signed report channel from that process back to grade.py
-  learner.py    the parent's handle on the learner process: requests, time limits, restarts
-  worker.py     the learner process itself: imports the learner's file, runs probes
-  wire.py       framing of messages between the two processes
-  forbidden.py  PyTorch's own version of an exercise, caught statically and at run time
-  compare.py    tensor comparisons that explain what differs and why
-  checks.py     the @check decorator: points, time limit, visibility
+  grade.py          launches pytest on grader files in a child process, fails closed
+  declared.py       the checks a grader file declares, read without importing it
+  plugin.py         pytest hooks inside that process: options, fixtures, the results
+  checks.py         the @check decorator: points, time limit, visibility
+  signed_report.py  the signed results channel from that process back to grade.py
+  learner/          the learner process: process.py (the grader's handle on it), worker.py
+                    (the process itself), wire.py (framing), limits.py (time, output,
+                    lifetime, the final sweep), loading.py (importing a learner file)
+  forbidden.py      PyTorch's own version of an exercise, caught statically and at run time
+  compare.py        tensor comparisons that explain what differs and why (graders use it)
+Beside it in graders/: kit/ (catalogue and workspace), notebooks/ (nbgrader), and one
+package per exercise that needs machinery of its own (cifar/). Nothing here names an exercise.
 Nothing imported by this package's __init__ may import torch: the CLI imports it.
 """

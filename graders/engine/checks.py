@@ -9,6 +9,15 @@ PASS_NOTE = "pass_note"
 it measured (e.g. the accuracy reached). Graders only: learner code never runs here."""
 
 
+CHECK_MARKER = "check(points, timeout, hidden): a graded check (a grader's test function)"
+
+
+def register_check_marker(config: pytest.Config) -> None:
+    """Declare the marker to pytest: in grading runs (plugin.py) and in any session that
+    imports grader files (the kit's own tests)."""
+    config.addinivalue_line("markers", CHECK_MARKER)
+
+
 def check(points: int, timeout: float | None = None, hidden: bool = False) -> Callable:
     """Declare a grader test as a check worth `points`.
 

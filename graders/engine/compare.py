@@ -81,6 +81,38 @@ def expect_close(
     raise CheckFailed(detail + _likely_cause(tensor, likely_causes, hint, atol, rtol))
 
 
+DETACHED = (
+    "it is not part of the computation, or it was detached (.detach(), .data, torch.no_grad, "
+    "or a new tensor made from its values)."
+)
+
+
+def expect_gradients(
+    got: dict,
+    expected: dict[str, torch.Tensor],
+    *,
+    against: str,
+    through: str = "",
+    why_missing: str = DETACHED,
+    atol: float = 1e-10,
+    rtol: float = 1e-7,
+    likely_causes: dict[str, dict[str, torch.Tensor]] | None = None,
+    hint: str | None = None,
+) -> None:
+    """Every gradient in `expected` came back in `got` and matches, or CheckFailed naming the
+    first one that did not reach its tensor (`why_missing`) or differs.
+
+    `through`: how the gradient flowed, said after its name (" through lstm_forward").
+    `likely_causes`: mistake in words -> the gradients that mistake would produce, by name.
+    """
+    for name, expected_grad in expected.items():
+        if got.get(name) is None:
+            raise CheckFailed(f"No gradient reached `{name}`{through}: {why_missing}")
+        causes = {cause: grads[name] for cause, grads in (likely_causes or {}).items()}
+        expect_close(got[name], expected_grad, f"gradient of {name}{through}", against=against,
+                     atol=atol, rtol=rtol, likely_causes=causes or None, hint=hint)  # fmt: skip
+
+
 def expect_finite_difference_agrees(
     analytic: float, plus: float, minus: float, step: float, name: str, rtol: float = 1e-5
 ) -> None:

@@ -16,7 +16,11 @@ from pathlib import Path
 import pytest
 
 from course.graders.engine import signed_report
-from course.graders.engine.checks import PASS_NOTE, check  # noqa: F401 - re-exported
+from course.graders.engine.checks import (  # noqa: F401 - check re-exported
+    PASS_NOTE,
+    check,
+    register_check_marker,
+)
 from course.graders.engine.learner.limits import become_subreaper, kill_all_descendants
 from course.graders.engine.learner.process import LearnerFailure, LearnerProcess
 from course.graders.kit.manifest import find_exercise
@@ -34,7 +38,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "check(points, timeout, hidden): a graded check")
+    register_check_marker(config)
     key_fd, report_fd = config.getoption("key_fd"), config.getoption("report_fd")
     if (key_fd is None) != (report_fd is None):
         raise pytest.UsageError("--report-fd and --key-fd go together")

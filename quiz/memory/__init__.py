@@ -1,0 +1,1 @@
+"""What is remembered: the answer history (SQLite), the FSRS schedule, and the statistics."""

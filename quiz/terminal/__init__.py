@@ -1,0 +1,1 @@
+"""What the learner sees in the terminal: prompts, feedback, and the tables."""

@@ -5,20 +5,20 @@ import pytest
 from course.graders.engine.declared import declared_checks
 from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import find_exercise, load_manifest
-from course.graders.kit.paths import EXERCISES_DIR, grader_path, solution_path
+from course.graders.kit.paths import grader_path
 
 
-def test_every_exercise_has_a_stub_a_solution_and_a_grader_with_points():
+def test_every_exercise_has_a_grader_whose_checks_have_points_and_descriptions():
     for exercise in load_manifest():
-        assert (EXERCISES_DIR / f"{exercise.name}.py").is_file(), exercise.name
-        assert solution_path(exercise.name).is_file(), exercise.name
         checks = declared_checks(grader_path(exercise.name))
         assert checks and all(check.points > 0 and check.description for check in checks)
 
 
-def test_exercises_come_in_course_order():
-    orders = [exercise.order for exercise in load_manifest()]
-    assert orders == sorted(orders)
+def test_exercises_load_in_course_order_whatever_their_order_in_the_file(tmp_path):
+    entry = '[[exercise]]\nname="{0}"\ntitle="T"\ntopic="T"\norder={1}\nnotes_section="§1"\nhints=["h"]\n'
+    path = tmp_path / "manifest.toml"
+    path.write_text(entry.format("third", 3) + entry.format("first", 1) + entry.format("second", 2))
+    assert [exercise.name for exercise in load_manifest(path)] == ["first", "second", "third"]
 
 
 def test_an_unknown_name_suggests_the_closest_one():

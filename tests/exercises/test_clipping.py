@@ -1,5 +1,5 @@
-"""What the generic obligations cannot say about clipping: the training check discriminates,
-and the failure messages name the mistake a learner made."""
+"""What the generic obligations cannot say about clipping: the training check discriminates.
+(What each mutant's failure message must say is in its file: MESSAGES.)"""
 
 import math
 from types import SimpleNamespace
@@ -50,37 +50,3 @@ def test_the_reference_clipping_trains_below_the_loss_limit_on_each_seed(seed):
     losses, held_out = train(reference, seed)
     assert torch.isfinite(losses).all()
     assert held_out < grader.EXPLODING_LOSS_LIMIT, held_out
-
-
-NAMED_MISTAKES = {
-    "generator_read_twice": {
-        "test_a_generator_of_parameters_is_clipped_too": "can be iterated only once",
-        "test_clipping_lets_an_rnn_with_exploding_gradients_train": "Training diverged",
-    },
-    "each_gradient_clipped_by_its_own_norm": {
-        "test_norm_clipping_scales_all_gradients_by_one_common_factor_like_torch": "OWN norm",
-    },
-    "infinity_norm_by_the_power_formula": {
-        "test_infinity_norm_is_the_largest_absolute_gradient_entry": "(sum |g|^p)^(1/p)",
-    },
-    "infinity_norm_as_the_largest_entry_without_abs": {
-        "test_infinity_norm_is_the_largest_absolute_gradient_entry": "not the largest ABSOLUTE entry",
-    },
-    "gradients_divided_by_the_total_norm_whatever_max_norm": {
-        "test_norm_clipping_scales_all_gradients_by_one_common_factor_like_torch": "whatever max_norm",
-    },
-    "norm_returned_after_clipping": {
-        "test_returns_the_total_norm_computed_before_clipping": "AFTER clipping",
-    },
-    "value_clipping_replaces_the_gradient_tensor": {
-        "test_both_functions_change_the_gradient_tensors_in_place": "`p.grad = ...`",
-    },
-}
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("mutant", NAMED_MISTAKES)
-def test_the_failure_message_names_the_mistake(mutant, mutant_grades):
-    messages = mutant_grades.failure_messages("clipping", mutant)
-    for check, phrase in NAMED_MISTAKES[mutant].items():
-        assert phrase in messages[check], messages[check]

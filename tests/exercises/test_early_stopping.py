@@ -1,6 +1,6 @@
 """What the generic obligations cannot say about early_stopping: the grader's expected traces
-agree with the reference on many curves, the training curve of the use check discriminates,
-and the failure messages name the mistake a learner made."""
+agree with the reference on many curves, the training curve of the use check discriminates.
+(What each mutant's failure message must say is in its file: MESSAGES.)"""
 
 import math
 import random
@@ -57,64 +57,3 @@ def test_a_stopper_that_never_stops_would_run_all_epochs_and_end_worse_than_the_
     history = grader.full_validation_history(grader.overfitting_data())
     assert len(history) == grader.MAX_EPOCHS
     assert history[-1] > min(history) * 1.1
-
-
-NAMED_MISTAKES = {
-    "weights_stored_by_reference": {
-        "test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors": "reference to the live tensors",
-    },
-    "restore_does_nothing": {
-        "test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors": "restore did not load the stored weights",
-    },
-    "only_parameters_stored": {
-        "test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors": "running statistics",
-    },
-    "patience_off_by_one": {
-        "test_a_training_loop_stops_early_and_keeps_the_best_validation_weights": "should stop after epoch",
-        "test_stops_after_patience_epochs_without_improvement_on_a_loss_curve": "num_bad_epochs >= patience",
-    },
-    "nan_treated_as_improvement": {
-        "test_nan_never_counts_as_an_improvement": "NaN value must never count as an improvement",
-    },
-    "ties_count_as_improvement": {
-        "test_a_tie_with_the_best_is_not_an_improvement": "compare with <, not <=",
-    },
-    "best_epoch_counted_from_one": {
-        "test_stops_after_patience_epochs_without_improvement_on_a_loss_curve": "counts from 0",
-    },
-    "mode_max_ignored": {
-        "test_mode_max_follows_an_accuracy_curve": "in mode 'max' a higher value is better",
-    },
-    "min_delta_with_the_wrong_sign": {
-        "test_min_delta_demands_a_real_improvement": "by MORE than min_delta",
-    },
-    "min_delta_relative_to_the_best": {
-        "test_min_delta_demands_a_real_improvement": "not a fraction of best",
-    },
-    "stop_flag_latched": {
-        "test_stops_after_patience_epochs_without_improvement_on_a_loss_curve": "whether to stop NOW",
-    },
-    "stops_recording_once_it_said_stop": {
-        "test_stops_after_patience_epochs_without_improvement_on_a_loss_curve": "stopped recording",
-    },
-    "restore_with_assign_true": {
-        "test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors": "share memory with the stored copy",
-    },
-    "restore_assigns_new_tensors_to_the_model": {
-        "test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors": "an optimizer made before restore",
-    },
-    "value_tensor_kept_as_the_best": {
-        "test_stops_after_patience_epochs_without_improvement_on_a_loss_curve": "value = float(value)",
-    },
-    "restore_crashes_when_nothing_stored": {
-        "test_without_restore_best_weights_the_model_is_left_alone": "must do nothing",
-    },
-}  # fmt: skip
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("mutant", NAMED_MISTAKES)
-def test_the_failure_message_names_the_mistake(mutant, mutant_grades):
-    messages = mutant_grades.failure_messages("early_stopping", mutant)
-    for check, phrase in NAMED_MISTAKES[mutant].items():
-        assert phrase in messages[check], messages[check]

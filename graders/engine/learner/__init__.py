@@ -1,0 +1,1 @@
+"""The learner process: where learner code runs, and the grader's handle on it."""

@@ -7,3 +7,6 @@ LOSES = [
     "test_norm_clipping_scales_all_gradients_by_one_common_factor_like_torch",
     "test_norm_clipping_keeps_the_direction_and_value_clipping_does_not",
 ]
+MESSAGES = {
+    'test_norm_clipping_scales_all_gradients_by_one_common_factor_like_torch': 'OWN norm',
+}

@@ -11,3 +11,6 @@ REPLACE = {
     ),
 }
 LOSES = ["test_infinity_norm_is_the_largest_absolute_gradient_entry"]
+MESSAGES = {
+    'test_infinity_norm_is_the_largest_absolute_gradient_entry': 'not the largest ABSOLUTE entry',
+}

@@ -5,3 +5,6 @@ REPLACE = {
     "total_norm = torch.linalg.vector_norm(norms, norm_type)": "total_norm = norms.sum() ** (1.0 / norm_type)",
 }
 LOSES = ["test_infinity_norm_is_the_largest_absolute_gradient_entry"]
+MESSAGES = {
+    'test_infinity_norm_is_the_largest_absolute_gradient_entry': '(sum |g|^p)^(1/p)',
+}

@@ -4,3 +4,6 @@ REPLACE = {
     "    return total_norm\n": "    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(grad, norm_type) for grad in grads]), norm_type)\n"
 }
 LOSES = ["test_returns_the_total_norm_computed_before_clipping"]
+MESSAGES = {
+    'test_returns_the_total_norm_computed_before_clipping': 'AFTER clipping',
+}

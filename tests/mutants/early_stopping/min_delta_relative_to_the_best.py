@@ -5,3 +5,6 @@ REPLACE = {
     "improves = value > self.best + self.min_delta": "improves = value > self.best * (1 + self.min_delta)",
 }
 LOSES = ["test_min_delta_demands_a_real_improvement"]
+MESSAGES = {
+    'test_min_delta_demands_a_real_improvement': 'not a fraction of best',
+}

@@ -5,3 +5,6 @@ REPLACE = {
     "improves = value > self.best + self.min_delta": "improves = value > self.best - self.min_delta",
 }
 LOSES = ["test_min_delta_demands_a_real_improvement"]
+MESSAGES = {
+    'test_min_delta_demands_a_real_improvement': 'by MORE than min_delta',
+}

@@ -4,3 +4,6 @@ REPLACE = {
     '        if self.mode == "min":\n            improves': "        if True:\n            improves"
 }
 LOSES = ["test_mode_max_follows_an_accuracy_curve"]
+MESSAGES = {
+    'test_mode_max_follows_an_accuracy_curve': "in mode 'max' a higher value is better",
+}

@@ -5,3 +5,6 @@ LOSES = [
     "test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors",
     "test_a_training_loop_stops_early_and_keeps_the_best_validation_weights",
 ]
+MESSAGES = {
+    'test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors': 'restore did not load the stored weights',
+}

@@ -4,3 +4,6 @@ REPLACE = {
     "model.load_state_dict(self._best_state)": "model.load_state_dict(self._best_state, assign=True)",
 }
 LOSES = ["test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors"]
+MESSAGES = {
+    'test_restore_loads_a_copy_of_the_best_weights_not_the_live_tensors': 'share memory with the stored copy',
+}

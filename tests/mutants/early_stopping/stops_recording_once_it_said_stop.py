@@ -4,3 +4,6 @@ REPLACE = {
     "        value = float(value)\n": "        value = float(value)\n        if self.should_stop:\n            return True\n",
 }
 LOSES = ["test_stops_after_patience_epochs_without_improvement_on_a_loss_curve"]
+MESSAGES = {
+    'test_stops_after_patience_epochs_without_improvement_on_a_loss_curve': 'stopped recording',
+}

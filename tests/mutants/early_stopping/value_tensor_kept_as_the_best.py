@@ -2,3 +2,6 @@
 
 REPLACE = {"        value = float(value)\n": ""}
 LOSES = ["test_stops_after_patience_epochs_without_improvement_on_a_loss_curve"]
+MESSAGES = {
+    'test_stops_after_patience_epochs_without_improvement_on_a_loss_curve': 'value = float(value)',
+}

@@ -2,3 +2,6 @@
 
 REPLACE = {"        if unbatched:\n            return h.squeeze(0), c.squeeze(0)\n        return h, c\n": "        return h.squeeze(0), c.squeeze(0)\n"}
 LOSES = ["test_batched_step_returns_h_and_c_of_shape_N_H"]
+MESSAGES = {
+    'test_batched_step_returns_h_and_c_of_shape_N_H': 'N = 1',
+}

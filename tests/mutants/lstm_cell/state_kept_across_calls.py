@@ -5,3 +5,6 @@ REPLACE = {
     "        if unbatched:\n            return h.squeeze(0)": "        self._last = (h.detach(), c.detach())\n        if unbatched:\n            return h.squeeze(0)",
 }
 LOSES = ["test_hx_none_means_a_zero_state"]
+MESSAGES = {
+    'test_hx_none_means_a_zero_state': 'keeps the state of its previous call',
+}

@@ -8,3 +8,6 @@ REPLACE = {
     ),
 }
 LOSES = ["test_hx_none_means_a_zero_state"]
+MESSAGES = {
+    'test_hx_none_means_a_zero_state': 'zeros made once',
+}

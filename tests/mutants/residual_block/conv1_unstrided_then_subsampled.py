@@ -5,3 +5,6 @@ REPLACE = {
     "out = torch.relu(self.bn1(self.conv1(x)))": "out = torch.relu(self.bn1(self.conv1(x)[:, :, :: self.stride, :: self.stride]))",
 }
 LOSES = ["test_layers_and_parameter_count_follow_the_contract"]
+MESSAGES = {
+    'test_layers_and_parameter_count_follow_the_contract': 'conv1 should have stride=(2, 2)',
+}

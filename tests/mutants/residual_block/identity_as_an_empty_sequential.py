@@ -2,3 +2,6 @@
 
 REPLACE = {"self.shortcut = nn.Identity()": "self.shortcut = nn.Sequential()"}
 LOSES = ["test_layers_and_parameter_count_follow_the_contract"]
+MESSAGES = {
+    'test_layers_and_parameter_count_follow_the_contract': 'should be nn.Identity()',
+}
