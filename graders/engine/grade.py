@@ -80,11 +80,16 @@ class ExerciseResult:
 
 
 def grade_exercises(
-    workspace: Path, exercises: list[Exercise], impl: Path | None = None, data: Path | None = None
+    workspace: Path,
+    exercises: list[Exercise],
+    impl: Path | None = None,
+    data: Path | None = None,
+    isolate_slot: int | None = None,
 ) -> list[ExerciseResult]:
     """Grade `exercises` of `workspace` (or the single file `impl`) in one pytest process.
 
     `data`: the dataset folder for checks that evaluate a trained model (`--data` of the CLI).
+    `isolate_slot`: run learner code sandboxed (learner/sandbox.py) as that slot's user.
     """
     workspace, impl = Path(workspace), (Path(impl) if impl else None)
     declared = {
@@ -103,6 +108,8 @@ def grade_exercises(
         )
         if data is not None:
             target += ["--data", str(Path(data).expanduser().resolve())]
+        if isolate_slot is not None:
+            target += ["--isolate-slot", str(isolate_slot)]
         key = secrets.token_hex(32)
         returncode, log_tail, signed = _run_pytest(
             [str(grader_path(exercise.name)) for exercise in exercises] + target,

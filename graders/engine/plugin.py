@@ -23,6 +23,7 @@ from course.graders.engine.checks import (  # noqa: F401 - check re-exported
 )
 from course.graders.engine.learner.limits import become_subreaper, kill_all_descendants
 from course.graders.engine.learner.process import LearnerFailure, LearnerProcess
+from course.graders.engine.learner.sandbox import Sandbox
 from course.graders.kit.manifest import find_exercise
 from course.graders.kit.paths import GRADER_PREFIX, exercise_of_grader, is_grader_file
 from course.graders.kit.workspace import exercise_file, run_folder, workspace_of
@@ -35,6 +36,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--report-fd", type=int, help="pipe to write the signed results to")
     group.addoption("--key-fd", type=int, help="pipe carrying the key that signs the results")
     group.addoption("--data", help="dataset folder for checks that grade a trained model")
+    group.addoption(
+        "--isolate-slot", type=int, help="run learner code in a sandbox, as this slot's user"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -178,7 +182,8 @@ def _start_learner(config: pytest.Config, exercise_name: str) -> LearnerProcess:
         impl_path = Path(config.getoption("impl"))
     else:
         impl_path = exercise_file(config.getoption("workspace"), exercise_name)
-    return LearnerProcess(impl_path, exercise)
+    slot = config.getoption("isolate_slot")
+    return LearnerProcess(impl_path, exercise, None if slot is None else Sandbox(slot=slot))
 
 
 def _grader_files(args: list[str]) -> list[Path]:

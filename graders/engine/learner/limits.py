@@ -21,6 +21,7 @@ OUTPUT_LIMIT_BYTES = 64 * 2**20
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
+_PR_SET_NO_NEW_PRIVS = 38
 
 
 def prctl(option: int, value: int) -> bool:
@@ -41,8 +42,8 @@ def limit_learner_process(grader_pid: int) -> None:
     print or write, no core files. (Set here rather than in a preexec_fn, which is unsafe in
     the grader's threaded process.)"""
     prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != grader_pid:  # the grader ended before the line above
-        os._exit(1)
+    if grader_pid and os.getppid() != grader_pid:  # the grader ended before the line above
+        os._exit(1)  # (in a sandbox, grader_pid is 0: the sandbox dies with the grader)
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
@@ -83,3 +84,25 @@ def _children(parent: int) -> list[int]:
         if int(fields[1]) == parent:
             children.append(int(entry))
     return children
+
+
+def confine_to_sandbox_user(uid: int, processes: int, memory_bytes: int) -> None:
+    """In a sandboxed learner process, once torch is imported and before learner code: cap
+    processes and address space, then become `uid` for good (-1: stay), unable to regain
+    privileges."""
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+    address_space = _address_space_in_use() + memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+    prctl(_PR_SET_NO_NEW_PRIVS, 1)
+    if uid >= 0:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+
+
+def _address_space_in_use() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0

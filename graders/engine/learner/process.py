@@ -20,6 +20,7 @@ from pathlib import Path
 from course.graders.engine.forbidden import static_use_message, static_uses
 from course.graders.engine.learner import wire
 from course.graders.engine.learner.limits import OUTPUT_LIMIT_BYTES, TORCH_IMPORT_SECONDS
+from course.graders.engine.learner.sandbox import Sandbox, sandboxed
 from course.graders.kit.manifest import Exercise
 
 
@@ -50,9 +51,11 @@ class ForbiddenCallUsed(LearnerFailure):
 class LearnerProcess:
     """One learner file, served by a child process that is restarted when it dies."""
 
-    def __init__(self, impl_path: Path, exercise: Exercise):
+    def __init__(self, impl_path: Path, exercise: Exercise, sandbox: Sandbox | None = None):
         self.impl_path = Path(impl_path).resolve()
         self.exercise = exercise
+        self.sandbox = sandbox
+        self._worker_pid: int | None = None
         self._scratch = tempfile.TemporaryDirectory(prefix=f"course-{exercise.name}-")
         self._process: subprocess.Popen | None = None
         self._import_failure: LearnerFailure | None = None
@@ -136,8 +139,12 @@ class LearnerProcess:
         command = [
             sys.executable, "-m", "course.graders.engine.learner.worker",
             str(self.impl_path), self.exercise.name, str(request_read), str(reply_write),
-            str(os.getpid()),
+            "0" if self.sandbox else str(os.getpid()),
         ]  # fmt: skip
+        if self.sandbox:
+            command = sandboxed(
+                command + self.sandbox.worker_options(), self.impl_path.parent, self.sandbox.limits
+            )
         with open(self._log_path, "ab") as log:
             self._process = subprocess.Popen(
                 command,
@@ -151,6 +158,8 @@ class LearnerProcess:
         os.close(request_read)
         os.close(reply_write)
         self._ready = False
+        # In a sandbox the worker has a pid of its own namespace: its first message says it.
+        self._worker_pid = None if self.sandbox else self._process.pid
 
     def _stop(self) -> None:
         if self._process is None:
@@ -176,7 +185,9 @@ class LearnerProcess:
             reply = wire.read_message(self._reply_fd, deadline)
             if not isinstance(reply, dict) or "kind" not in reply:
                 raise wire.ChannelGarbled("a reply without a kind")
-            if reply.get("pid") == self._process.pid:
+            if self._worker_pid is None and reply.get("kind") == "torch_ready":
+                self._worker_pid = reply.get("pid")  # sent before any learner code ran
+            if reply.get("pid") == self._worker_pid:
                 return reply
 
     # -- messages ----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The learner process: the only place where learner code runs.
 
-Started by learner.py as `python -m course.graders.engine.learner.worker IMPL EXERCISE REQUEST_FD
-REPLY_FD GRADER_PID`. It first limits itself (it dies with the grader, its
+Started by process.py as `python -m course.graders.engine.learner.worker IMPL EXERCISE REQUEST_FD
+REPLY_FD GRADER_PID [uid=N processes=N memory=BYTES]` (the last three in a sandbox, where
+GRADER_PID is 0: sandbox.py). It first limits itself (it dies with the grader, its
 output is capped, no core files: set here rather than in a preexec_fn, which is unsafe in
 the grader's threaded process), imports torch, installs the forbidden-call guard, imports
 the learner's file, then answers probe requests until its request channel closes. It
@@ -28,6 +29,7 @@ def main(argv: list[str]) -> None:
     """Serve probe requests for one learner file."""
     impl_path, exercise_name, request_fd, reply_fd = argv[0], argv[1], int(argv[2]), int(argv[3])
     limits.limit_learner_process(grader_pid=int(argv[4]))
+    sandbox = dict(option.split("=", 1) for option in argv[5:])  # uid, processes, memory
     import torch
 
     from course.graders.engine.forbidden import RuntimeGuard
@@ -35,6 +37,10 @@ def main(argv: list[str]) -> None:
 
     torch.set_num_threads(1)
     _warm_up(torch)
+    if sandbox:
+        limits.confine_to_sandbox_user(
+            int(sandbox["uid"]), int(sandbox["processes"]), int(sandbox["memory"])
+        )
     wire.write_message(reply_fd, {"kind": "torch_ready", "pid": os.getpid()})
     guard = RuntimeGuard(find_exercise(exercise_name).forbidden)
     try:

@@ -1,0 +1,192 @@
+"""Each student's submission, whatever layout the instructor downloaded.
+
+Layouts (SUBMISSIONS is the folder given to `course grade-class`):
+    SUBMISSIONS/<student>/<name>.py              one folder per student (or .../exercises/<name>.py)
+    SUBMISSIONS/<student>.zip                    an LMS download, the same files inside
+    SUBMISSIONS/[submitted/]<student>/<assignment>/<name>.ipynb   nbgrader's collected notebooks:
+                                                 the answer cell found by its grade id
+An exercise that trains may come with its run folder (`runs/<name>/`), as `course train` saves it.
+Anything unreadable is a problem of that student's, never of the run.
+"""
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from course.graders.kit.manifest import Exercise
+from course.graders.kit.workspace import EXERCISES_FOLDER, RUNS_FOLDER, exercise_file
+from course.graders.notebooks.cells import exercise_of_answer
+
+MAX_FILE_BYTES = 64 * 2**20
+"""A file larger than this in a submission is refused (a run's model is a few MB)."""
+
+
+@dataclass
+class Submission:
+    """One student's files: source per exercise, the files of their training runs."""
+
+    student: str
+    sources: dict[str, str] = field(default_factory=dict)
+    """Exercise name -> the learner's code for it."""
+    runs: dict[str, bytes] = field(default_factory=dict)
+    """'<exercise>/<file>' -> bytes, for exercises that train."""
+    problems: list[str] = field(default_factory=list)
+    """What could not be read, in words for the instructor and the student."""
+    from_nbgrader: tuple[str, str] | None = None
+    """(course folder, assignment) when the submission came from nbgrader's submitted/."""
+
+    def digest(self) -> str:
+        """A digest of everything graded: same files, same digest."""
+        content = hashlib.sha256()
+        for name, source in sorted(self.sources.items()):
+            content.update(f"source\0{name}\0{source}\0".encode())
+        for name, data in sorted(self.runs.items()):
+            content.update(f"run\0{name}\0".encode() + hashlib.sha256(data).digest())
+        return content.hexdigest()
+
+    def stage(self, workspace: Path) -> None:
+        """Write the files as a workspace (exercises/<name>.py, runs/<name>/...), readable by
+        the sandbox's users and by nobody else's code but theirs."""
+        (workspace / EXERCISES_FOLDER).mkdir(parents=True)
+        for name, source in self.sources.items():
+            exercise_file(workspace, name).write_text(source, encoding="utf-8")
+        for relative, data in self.runs.items():
+            target = workspace / RUNS_FOLDER / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for path in [workspace, *workspace.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def find_submissions(folder: Path, exercises: list[Exercise]) -> list[Submission]:
+    """Every student's submission in `folder`, sorted by student id."""
+    folder = Path(folder)
+    names = {exercise.name for exercise in exercises}
+    nbgrader_root = folder / "submitted" if (folder / "submitted").is_dir() else None
+    found = []
+    for entry in sorted((nbgrader_root or folder).iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and nbgrader_root is not None:
+            found.append(_from_nbgrader(entry, names, folder))
+        elif entry.is_dir():
+            found.append(_from_files(entry.name, _folder_files(entry), names))
+        elif entry.suffix == ".zip":
+            found.append(_from_zip(entry, names))
+    return found
+
+
+def student_id(name: str) -> str:
+    """A student id safe as a file name: letters, digits, '.', '_', '-', '@'."""
+    return re.sub(r"[^\w.@-]", "_", name).strip(".") or "_"
+
+
+def _folder_files(folder: Path) -> dict[str, bytes | str]:
+    """Relative path -> bytes, or -> a problem in words."""
+    files: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            relative = path.relative_to(folder).as_posix()
+            try:
+                files[relative] = (
+                    path.read_bytes()
+                    if path.stat().st_size <= MAX_FILE_BYTES
+                    else f"{relative} is larger than {MAX_FILE_BYTES // 2**20} MB"
+                )
+            except OSError as error:
+                files[relative] = f"{relative} could not be read ({error.strerror})"
+    return files
+
+
+def _from_zip(path: Path, names: set[str]) -> Submission:
+    student = student_id(path.stem)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            files: dict[str, bytes | str] = {}
+            for info in archive.infolist():
+                if info.is_dir() or ".." in PurePosixPath(info.filename).parts:
+                    continue
+                files[info.filename] = (
+                    archive.read(info)
+                    if info.file_size <= MAX_FILE_BYTES
+                    else f"{info.filename} is larger than {MAX_FILE_BYTES // 2**20} MB"
+                )
+    except (OSError, zipfile.BadZipFile, RuntimeError) as error:
+        return Submission(student, problems=[f"{path.name} is not a readable zip file ({error})"])
+    return _from_files(student, files, names)
+
+
+def _from_files(student: str, files: dict[str, bytes | str], names: set[str]) -> Submission:
+    """Exercise sources and run files from a student's file tree (a folder or a zip)."""
+    submission = Submission(student_id(student))
+    for relative, content in files.items():
+        parts = PurePosixPath(relative).parts
+        if isinstance(content, str):
+            submission.problems.append(content)
+            continue
+        if RUNS_FOLDER in parts[:-1]:  # .../runs/<exercise>/<file>
+            index = parts.index(RUNS_FOLDER)
+            if len(parts) == index + 3 and parts[index + 1] in names:
+                submission.runs[f"{parts[index + 1]}/{parts[-1]}"] = content
+            continue
+        stem, suffix = PurePosixPath(relative).stem, PurePosixPath(relative).suffix
+        if suffix == ".py" and stem in names:
+            _add_source(submission, stem, content, relative)
+        elif suffix == ".ipynb":
+            for name, source in _answer_cells(content, relative, submission.problems).items():
+                if name in names:
+                    submission.sources.setdefault(name, source)
+    return submission
+
+
+def _add_source(submission: Submission, name: str, content: bytes, relative: str) -> None:
+    try:
+        source = content.decode("utf-8")
+    except UnicodeDecodeError:
+        submission.problems.append(f"{relative} is not UTF-8 text")
+        return
+    if name in submission.sources:
+        submission.problems.append(f"{name}.py appears twice; {relative} was ignored")
+        return
+    submission.sources[name] = source
+
+
+def _from_nbgrader(student_folder: Path, names: set[str], course: Path) -> Submission:
+    """nbgrader's submitted/<student>/<assignment>/*.ipynb (one assignment per student)."""
+    assignments = sorted(path for path in student_folder.iterdir() if path.is_dir())
+    if not assignments:
+        return Submission(student_id(student_folder.name), problems=["no assignment folder"])
+    submission = _from_files(student_folder.name, _folder_files(assignments[0]), names)
+    submission.from_nbgrader = (str(course), assignments[0].name)
+    if len(assignments) > 1:
+        submission.problems.append(
+            f"several assignments ({', '.join(a.name for a in assignments)}): graded "
+            f"{assignments[0].name} only"
+        )
+    return submission
+
+
+def _answer_cells(content: bytes, relative: str, problems: list[str]) -> dict[str, str]:
+    """Exercise -> source of its answer cell(s) in a notebook, by grade id."""
+    try:
+        notebook = json.load(io.BytesIO(content))
+        cells = notebook["cells"]
+    except (ValueError, KeyError, TypeError):
+        problems.append(f"{relative} is not a readable notebook")
+        return {}
+    answers: dict[str, list[str]] = {}
+    for cell in cells if isinstance(cells, list) else []:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        grade_id = (cell.get("metadata") or {}).get("nbgrader", {}).get("grade_id", "")
+        exercise = exercise_of_answer(grade_id) if isinstance(grade_id, str) else None
+        if exercise:
+            source = cell.get("source", "")
+            answers.setdefault(exercise, []).append(
+                "".join(source) if isinstance(source, list) else str(source)
+            )
+    return {name: "\n\n".join(parts) for name, parts in answers.items()}

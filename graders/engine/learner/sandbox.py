@@ -1,0 +1,145 @@
+"""Isolation for untrusted learner code: the learner process in a bubblewrap sandbox.
+
+Inside, the learner process sees only what it needs, read-only: the system's libraries,
+the Python installation and its packages, the kit, and the folder of the learner's own
+file. Its only writable places are a private scratch folder and /tmp, both in memory and
+capped in size. It has no network (a network namespace of its own, loopback only), its own
+pid namespace and /proc (the grader's processes cannot be seen, read or signalled), its own
+session, and it dies with the grader; when the sandbox ends, every process in it ends. The
+worker then drops to an unprivileged user id of its own, with no new privileges, and caps
+its memory and process count (limits.py) before any learner code runs.
+
+Needs Linux, the `bwrap` program (Debian: bubblewrap) and permission to create namespaces.
+`unavailable_reason()` says why not, for a one-line refusal.
+"""
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+SCRATCH = "/scratch"
+"""The learner process's working folder inside the sandbox: its only writable place but /tmp."""
+SANDBOX_UID = 60000
+"""Learner processes run as SANDBOX_UID + slot: one user per concurrent grading slot, so
+one submission's processes never count against another's process limit."""
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """What one learner process may use."""
+
+    memory_bytes: int = 3 * 2**30
+    """Address space beyond what Python and torch took before learner code was imported."""
+    processes: int = 64
+    """Processes and threads of the sandbox's user at once (torch's own threads included)."""
+    disk_bytes: int = 256 * 2**20
+    """Size of the scratch folder and of /tmp, each."""
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """Run each learner process isolated, as the user of this grading slot."""
+
+    slot: int = 0
+    limits: SandboxLimits = SandboxLimits()
+
+    @property
+    def uid(self) -> int:
+        return SANDBOX_UID + self.slot
+
+    def worker_options(self) -> list[str]:
+        """What the worker needs to confine itself (worker.py); uid -1: keep the caller's."""
+        return [
+            f"uid={self.uid if os.geteuid() == 0 else -1}",
+            f"processes={self.limits.processes}",
+            f"memory={self.limits.memory_bytes}",
+        ]
+
+
+def unavailable_reason() -> str | None:
+    """Why learner code cannot be isolated here (None: it can)."""
+    return _probe()
+
+
+@functools.cache
+def _probe() -> str | None:
+    if not sys.platform.startswith("linux"):
+        return f"isolation needs Linux namespaces; this is {sys.platform}"
+    if shutil.which("bwrap") is None:
+        return "isolation needs bubblewrap (`bwrap`), which is not installed (apt-get install bubblewrap)"
+    try:
+        probe = subprocess.run(
+            ["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--", "true"],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"bubblewrap could not start ({error})"
+    if probe.returncode != 0:
+        return f"bubblewrap cannot create namespaces here ({probe.stderr.strip()[:200]})"
+    return None
+
+
+def sandboxed(command: list[str], learner_folder: Path, limits: SandboxLimits) -> list[str]:
+    """`command` (the learner worker) wrapped in bwrap with the view described above."""
+    readable = [
+        *_system_folders(),
+        Path(sys.base_prefix),
+        Path(sys.prefix),
+        *_kit_folders(),
+        Path(learner_folder).resolve(),
+    ]
+    # As root: namespaces without a user namespace, and the worker becomes the slot's user.
+    # Otherwise: a user namespace too, and the worker stays the caller's user.
+    namespaces = ["--unshare-user"] if os.geteuid() != 0 else []
+    namespaces += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                   "--unshare-cgroup-try"]  # fmt: skip
+    wrapper = [
+        "bwrap", *namespaces, "--die-with-parent", "--new-session",
+        "--proc", "/proc", "--dev", "/dev",
+        "--size", str(limits.disk_bytes), "--perms", "1777", "--tmpfs", "/tmp",
+        "--size", str(limits.disk_bytes), "--perms", "1777", "--tmpfs", SCRATCH,
+        "--chdir", SCRATCH, "--setenv", "HOME", SCRATCH, "--setenv", "TMPDIR", "/tmp",
+    ]  # fmt: skip
+    folders = _outermost(readable)
+    parents = sorted({p for f in folders for p in f.parents if p != Path("/")}, key=str)
+    for parent in parents:  # bwrap would make them 0700: unreadable once the worker drops root
+        if not any(parent == f or f in parent.parents for f in folders):
+            wrapper += ["--perms", "0755", "--dir", str(parent)]
+    for folder in folders:
+        if folder.is_symlink():
+            wrapper += ["--symlink", str(folder.readlink()), str(folder)]
+        elif folder.exists():
+            wrapper += ["--ro-bind", str(folder), str(folder)]
+    return [*wrapper, "--", *command]
+
+
+def _system_folders() -> list[Path]:
+    """The operating system's programs and libraries (not /home, /root, /tmp, /work...)."""
+    names = ("usr", "lib", "lib64", "lib32", "bin", "sbin", "etc/alternatives", "etc/ld.so.cache")
+    return [Path("/") / name for name in names]
+
+
+def _kit_folders() -> list[Path]:
+    """The folders of the kit's own packages, wherever they are installed."""
+    import course.cli
+    import course.exercises
+    import course.graders
+    import course.quiz
+    import course.solutions
+
+    packages = (course.cli, course.exercises, course.graders, course.quiz, course.solutions)
+    return [Path(package.__file__).resolve().parent for package in packages]
+
+
+def _outermost(folders: list[Path]) -> list[Path]:
+    """The folders, each once, without those inside another one of them."""
+    unique = sorted({Path(folder) for folder in folders}, key=lambda path: len(path.parts))
+    kept: list[Path] = []
+    for folder in unique:
+        if not any(folder == other or other in folder.parents for other in kept):
+            kept.append(folder)
+    return kept
