@@ -24,9 +24,9 @@ from course.graders.engine.declared import declared_checks
 from course.graders.engine.grade import (
     CheckResult,
     ExerciseResult,
-    grade_exercises,
     grader_fingerprint,
 )
+from course.graders.engine.warm_grader import WarmGrader
 from course.graders.kit.manifest import Exercise
 from course.graders.kit.paths import grader_path
 
@@ -101,7 +101,7 @@ def grade_class(
     progress.started(len(submissions), list(kept.values()))
     slots = _Slots(jobs)
     graded = {}
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="grade") as pool:
+    with contextlib.closing(slots), ThreadPoolExecutor(jobs, thread_name_prefix="grade") as pool:
         futures = [
             pool.submit(_grade_one, submission, exercises, kit, data, isolate, slots)
             for submission in todo
@@ -127,14 +127,18 @@ def _grade_one(
     present = [exercise for exercise in exercises if exercise.name in submission.sources]
     results = {}
     if present:
-        with slots.taken() as slot, tempfile.TemporaryDirectory(prefix="course-class-") as scratch:
+        with (
+            slots.taken() as (slot, grader),
+            tempfile.TemporaryDirectory(prefix="course-class-") as scratch,
+        ):
             workspace = Path(scratch) / "workspace"
             submission.stage(workspace)
             os.chmod(scratch, 0o755)
-            graded = grade_exercises(
-                workspace, present, data=data, isolate_slot=slot if isolate else None
-            )
-            results = {result.exercise: result for result in graded}
+            graded = grader.grade(
+                workspace, [exercise.name for exercise in present], data,
+                slot if isolate else None,
+            )  # fmt: skip
+            results = {result["exercise"]: ExerciseResult.from_json(result) for result in graded}
     exercise_results = [results.get(exercise.name) or _missing(exercise) for exercise in exercises]
     return StudentResult(
         submission.student, submission.digest(), exercise_results, submission.problems,
@@ -189,23 +193,29 @@ def _save(results_folder: Path, result: StudentResult, kit: str) -> None:
 
 
 class _Slots:
-    """Grading slots 0..jobs-1: each sandbox runs as its slot's own user."""
+    """Grading slots 0..jobs-1, each with its warm grading process; each sandbox runs as its
+    slot's own user."""
 
     def __init__(self, jobs: int):
-        self._free = list(range(jobs))
+        self._free = [(slot, WarmGrader()) for slot in range(jobs)]
+        self._all = list(self._free)
         self._lock = threading.Condition()
 
     @contextlib.contextmanager
-    def taken(self) -> Iterator[int]:
+    def taken(self) -> Iterator[tuple[int, WarmGrader]]:
         with self._lock:
             self._lock.wait_for(lambda: self._free)
-            slot = self._free.pop()
+            taken = self._free.pop()
         try:
-            yield slot
+            yield taken
         finally:
             with self._lock:
-                self._free.append(slot)
+                self._free.append(taken)
                 self._lock.notify()
+
+    def close(self) -> None:
+        for _, grader in self._all:
+            grader.close()
 
 
 def load_results(out: Path) -> list[StudentResult]:

@@ -85,11 +85,14 @@ def grade_exercises(
     impl: Path | None = None,
     data: Path | None = None,
     isolate_slot: int | None = None,
+    fork: bool = False,
 ) -> list[ExerciseResult]:
     """Grade `exercises` of `workspace` (or the single file `impl`) in one pytest process.
 
     `data`: the dataset folder for checks that evaluate a trained model (`--data` of the CLI).
     `isolate_slot`: run learner code sandboxed (learner/sandbox.py) as that slot's user.
+    `fork`: start the grading process as a fork of this one instead of a fresh interpreter,
+    for a caller that has pytest and torch imported already and no threads (warm_grader.py).
     """
     workspace, impl = Path(workspace), (Path(impl) if impl else None)
     declared = {
@@ -116,6 +119,7 @@ def grade_exercises(
             key,
             Path(scratch),
             time_limit,
+            fork,
         )
     reported = signed_report.open_signed(signed, key)
     fallback = NOT_REPORTED
@@ -143,7 +147,7 @@ def grader_fingerprint() -> dict[str, str]:
 
 
 def _run_pytest(
-    args: list[str], key: str, scratch: Path, time_limit: float
+    args: list[str], key: str, scratch: Path, time_limit: float, fork: bool = False
 ) -> tuple[int | str, str, bytes | None]:
     """Run pytest with output to a file (not a pipe a stray process could hold open).
 
@@ -158,15 +162,18 @@ def _run_pytest(
     command = [sys.executable, "-m", "pytest", "-q", "--no-header", "-p", "no:randomly"]
     command += args + ["--key-fd", str(key_read), "--report-fd", str(report_write)]
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command,
-            pass_fds=(key_read, report_write),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=scratch,
-            start_new_session=True,
-        )
+        if fork:
+            process = _ForkedPytest(command[3:], log.fileno(), scratch, (key_read, report_write))
+        else:
+            process = subprocess.Popen(
+                command,
+                pass_fds=(key_read, report_write),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=scratch,
+                start_new_session=True,
+            )
     os.close(key_read)
     os.close(report_write)
     deadline = time.monotonic() + time_limit
@@ -184,6 +191,46 @@ def _run_pytest(
         process.wait()
     tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
     return returncode, ("\n" + "\n".join(tail)) if tail else "", signed
+
+
+class _ForkedPytest:
+    """pytest run in a fork of this (warm) process: what Popen gives, for what grading uses."""
+
+    def __init__(self, args: list[str], log_fd: int, cwd: Path, keep_fds: tuple[int, ...]):
+        self.pid = os.fork()
+        if self.pid == 0:
+            code = 70  # anything below that escapes: a crash of the grading process
+            try:
+                os.setsid()
+                os.chdir(cwd)
+                null = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(null, 0)
+                os.dup2(log_fd, 1)
+                os.dup2(log_fd, 2)
+                bounds = [2, *sorted(keep_fds), os.sysconf("SC_OPEN_MAX")]
+                for low, high in zip(bounds, bounds[1:]):
+                    os.closerange(low + 1, high)  # all but stdio and the two pipes
+                import pytest
+
+                code = pytest.main(args)
+            finally:
+                os._exit(int(code))
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired("pytest", timeout)
+            time.sleep(0.01)
+        return self.returncode
 
 
 def _any_missing(declared: dict[str, list], reported: dict) -> bool:
