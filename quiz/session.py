@@ -76,9 +76,14 @@ def run_session(
     history: History,
     console: Console,
     rng: random.Random,
+    warnings: Console | None = None,
     clock: Callable[[], datetime] = _now,
 ) -> SessionResult:
-    """Ask `entries` in order; formula templates get fresh numbers from `rng`."""
+    """Ask `entries` in order; formula templates get fresh numbers from `rng`.
+
+    History warnings go to `warnings` (stderr in the CLI), else to `console`.
+    """
+    warnings = warnings or console
     result = SessionResult(session=uuid.uuid4().hex, planned=len(entries))
     for number, entry in enumerate(entries, start=1):
         question = entry.instantiate(rng) if isinstance(entry, FormulaTemplate) else entry
@@ -101,7 +106,7 @@ def run_session(
             )
         )  # fmt: skip
         if history.warning != warning_before:
-            console.print(f"[yellow]{escape(history.warning)}[/]", soft_wrap=True)
+            warnings.print(f"[yellow]{escape(history.warning or '')}[/]", soft_wrap=True)
         result.answers.append(Answer(question, verdict))
         show_verdict(console, question, verdict)
     return result

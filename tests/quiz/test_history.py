@@ -110,9 +110,18 @@ def test_a_corrupt_history_file_warns_and_the_quiz_still_runs(history):
     result = runner.invoke(app, ["quiz", "--seed", "3", "--count", "2", "--history", str(history)],
                            input=typed(questions, right_replies))  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert f"warning: the quiz history {history} cannot be used" in result.output
-    assert "file is not a database" in result.output
-    assert "│     2 │     2 │  100% │" in result.output
+    assert f"warning: the quiz history {history} cannot be used" in result.stderr
+    assert "file is not a database" in result.stderr
+    assert "warning" not in result.stdout, "warnings belong on stderr, with or without --json"
+    assert "│     2 │     2 │  100% │" in result.stdout
+
+
+def test_the_unusable_history_warning_of_stats_goes_to_stderr_too(history):
+    history.write_bytes(b"this is not a database" * 100)
+    result = runner.invoke(app, ["quiz", "--stats", "--history", str(history)])
+    assert result.exit_code == 0, result.output
+    assert "cannot be used" in result.stderr and "warning" not in result.stdout
+    assert "No answers yet" in result.stdout
 
 
 def test_an_unwritable_history_location_warns_and_the_quiz_still_runs(tmp_path):

@@ -6,6 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from course.cli.main import app
+from course.graders.kit.errors import UserError
+from course.quiz.commands import ACTIONS
 from course.quiz.memory.history import History
 from tests.quiz.scripted import (
     planned_questions,
@@ -123,6 +125,16 @@ def test_an_unknown_topic_is_a_user_error_listing_the_topics():
 
 def test_two_actions_at_once_are_refused():
     assert "--due and --stats cannot be combined" in str(quiz("--due", "--stats").exception)
+
+
+@pytest.mark.parametrize(
+    ("flag", "args"), [("--due", []), ("--list-topics", []), ("--export", ["anki", "out.txt"])]
+)
+def test_every_action_flag_reaches_the_actions_table_and_pairs_are_refused(flag, args):
+    assert set(ACTIONS) == {"--due", "--stats", "--list-topics", "--export"}
+    refused = quiz(flag, *args, "--stats").exception
+    assert isinstance(refused, UserError)
+    assert str(refused) == f"{flag} and --stats cannot be combined; use one at a time"
 
 
 def test_review_with_nothing_due_says_so_and_asks_nothing(history):
