@@ -103,7 +103,7 @@ def due(bank: Bank, options: QuizOptions, screens: Screens) -> None:
 
 
 def stats(bank: Bank, options: QuizOptions, screens: Screens) -> None:
-    """--stats: answers, accuracy and recall per topic, and the streak."""
+    """--stats: answers, accuracy and predicted recall per topic, and the streak."""
     bank.entries_in(options.topics)
     data = progress(bank, _open_history(options, screens).reviews(), datetime.now(UTC))
     if options.json_output:

@@ -49,10 +49,12 @@ def test_reviews_of_two_sessions_add_up_in_the_stats(history):
     data = json.loads(stats.stdout)
     assert (data["answers"], data["right"], data["study_days"], data["streak"]) == (6, 3, 1, 1)
     assert len({review.session for review in History(history).reviews()}) == 2
-    assert (
-        "6 answers, 50% right"
-        in runner.invoke(app, ["quiz", "--stats", "--history", str(history)]).output
-    )
+    table = runner.invoke(app, ["quiz", "--stats", "--history", str(history)]).output
+    assert "6 answers, 50% right" in table
+    assert "predicted recall" in table and "retention" not in table
+    recall_column = [line.split("│")[5].strip() for line in table.splitlines()
+                     if line.count("│") == 7 and "/" in line]  # fmt: skip
+    assert recall_column and set(recall_column) == {"-"}, "no 100% right after wrong answers"
 
 
 def test_the_history_env_var_is_used_when_no_option_is_given(history, monkeypatch):
