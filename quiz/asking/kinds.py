@@ -122,11 +122,18 @@ class Numeric(Question):
     """Shown after the number, e.g. "million" or "%"."""
 
     def score(self, value: float) -> Verdict:
-        """Right when `value` is within the tolerance of the answer."""
-        # A hair of slack so that typing 0.3 for an answer stored as 0.1 + 0.2 still counts.
-        slack = 1e-9 * max(1.0, abs(self.answer))
-        correct = abs(value - self.answer) <= self.tolerance + slack
+        """Right when `value` is within the tolerance of the answer.
+
+        Where the unit is %, a fraction counts too: 0.75 for 75%.
+        """
+        readings = [value, 100 * value] if self.unit == "%" and abs(value) <= 1 else [value]
+        correct = any(self._matches(reading, self.answer) for reading in readings)
         return _auto_verdict(correct, self._written(value), self._expected())
+
+    def _matches(self, value: float, target: float) -> bool:
+        # A hair of slack so that typing 0.3 for an answer stored as 0.1 + 0.2 still counts.
+        slack = 1e-9 * max(1.0, abs(target))
+        return abs(value - target) <= self.tolerance + slack
 
     def _written(self, value: float) -> str:
         return f"{format_number(value)} {self.unit}".strip()
@@ -139,9 +146,27 @@ class Numeric(Question):
 
 
 def normalize_text(text: str) -> str:
-    """Case, spaces, hyphens and surrounding punctuation removed: "Skip-Connections." -> "skipconnections"."""
-    text = text.casefold().strip().strip(".,;:!?'\"`")
+    """Case, spaces, hyphens, surrounding punctuation and a call's `()` removed.
+
+    "Skip-Connections." -> "skipconnections"; "torch.no_grad():" -> "torch.no_grad".
+    """
+    text = text.casefold().strip().strip(".,;:!?'\"`").removesuffix("()")
     return re.sub(r"[\s\-]+", "", text)
+
+
+_PARENTHETICAL = re.compile(r"(?P<outside>.+?)\s*\((?P<inside>[^()]+)\)")
+
+
+def _readings(typed: str) -> set[str]:
+    """What a typed answer may mean: as typed, without a leading `with`, without `lhs =`."""
+    text = typed.strip().strip("`").strip()
+    readings = {text}
+    if re.match(r"(?i)with\s", text):
+        readings.add(text[4:])  # `with torch.no_grad():` names the context manager
+    for reading in list(readings):
+        if "=" in reading:
+            readings.add(reading.rsplit("=", 1)[1])  # `y = F(x) + x` gives the right side
+    return {normalize_text(reading) for reading in readings}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -153,9 +178,20 @@ class ShortText(Question):
     """Accepted answers; the first is the one shown as correct."""
 
     def score(self, typed: str) -> Verdict:
-        """Right when the typed text equals an accepted answer once both are normalized."""
+        """Right when the typed text equals an accepted answer once both are normalized.
+
+        "Name (abbreviation)" is right when both parts are: "Rectified Linear Unit (ReLU)".
+        """
+        return _auto_verdict(self._accepts(typed), typed.strip(), self.accepted[0])
+
+    def _accepts(self, typed: str) -> bool:
         accepted = {normalize_text(answer) for answer in self.accepted}
-        return _auto_verdict(normalize_text(typed) in accepted, typed.strip(), self.accepted[0])
+        if _readings(typed) & accepted:
+            return True
+        both = _PARENTHETICAL.fullmatch(typed.strip().rstrip(".:"))
+        return bool(
+            both and _readings(both["outside"]) & accepted and _readings(both["inside"]) & accepted
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
