@@ -60,9 +60,9 @@ def _ask(question: Question, prompter: Prompter, console: Console) -> Verdict:
     if isinstance(question, ShortText):
         return question.score(prompter.text("Your answer"))
     if isinstance(question, Open):
-        prompter.text("Your answer (one line; Enter to skip)")
+        typed = prompter.text("Your answer (one line; Enter to skip)")
         show_model_answer(console, question)
-        return question.score(prompter.grade())
+        return question.score(prompter.grade(), typed)
     raise TypeError(f"no way to ask a {type(question).__name__}")
 
 

@@ -134,6 +134,20 @@ class _Fields:
     def optional_number(self, key: str) -> float:
         return self.number(key) if key in self.table else 0.0
 
+    def traps(self, key: str) -> tuple[tuple[float, str], ...]:
+        """Optional `[{ value = N, says = "..." }, ...]`: wrong answers a known mistake gives."""
+        if key not in self.table:
+            return ()
+        value = self.get(key)
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self.fail(f"'{key}' must be a list of {{ value = N, says = \"...\" }} tables")
+        traps = []
+        for number, table in enumerate(value, start=1):
+            trap = _Fields(table, f"{self.where}: {key} #{number}")
+            traps.append((trap.number("value"), trap.text("says")))
+            trap.check_all_read()
+        return tuple(traps)
+
     def check_all_read(self) -> None:
         unknown = sorted(set(self.table) - self.read)
         if unknown:
@@ -170,6 +184,7 @@ def _kind_fields(kind: str, fields: _Fields) -> dict[str, Any]:
             "answer": fields.number("answer"),
             "tolerance": tolerance,
             "unit": fields.optional_text("unit"),
+            "traps": fields.traps("traps"),
         }
     if kind == "text":
         return {"accepted": fields.texts("accepted")}

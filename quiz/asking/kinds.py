@@ -42,6 +42,8 @@ class Verdict:
     """The learner's answer, written out."""
     expected: str
     """The correct answer, written out."""
+    note: str = ""
+    """What went wrong, where the kind can tell: choices missed or extra, a known mistake."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,8 +64,8 @@ class Question:
     """Shown after answering, right or wrong."""
 
 
-def _auto_verdict(correct: bool, given: str, expected: str) -> Verdict:
-    return Verdict(correct, Grade.GOOD if correct else Grade.AGAIN, given, expected)
+def _auto_verdict(correct: bool, given: str, expected: str, note: str = "") -> Verdict:
+    return Verdict(correct, Grade.GOOD if correct else Grade.AGAIN, given, expected, note)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,10 +95,17 @@ class MultipleChoice(Question):
     def score(self, picked: frozenset[int]) -> Verdict:
         """Right when exactly the right choices were picked."""
         picked_texts = frozenset(self.choices[index] for index in picked)
+        missed, extra = self.answers - picked_texts, picked_texts - self.answers
+        note = " ".join(
+            f"{label}: {self._written(texts)}."
+            for label, texts in (("Missed", missed), ("Not part of the answer", extra))
+            if texts
+        )
         return _auto_verdict(
             picked_texts == self.answers,
             self._written(picked_texts) or "(nothing)",
             self._written(self.answers),
+            note,
         )
 
     def _written(self, texts: frozenset[str]) -> str:
@@ -120,6 +129,8 @@ class Numeric(Question):
     """Largest accepted distance from `answer`; 0 means exact."""
     unit: str = ""
     """Shown after the number, e.g. "million" or "%"."""
+    traps: tuple[tuple[float, str], ...] = ()
+    """(value, what it means): wrong answers a known mistake gives, e.g. weights without biases."""
 
     def score(self, value: float) -> Verdict:
         """Right when `value` is within the tolerance of the answer.
@@ -128,7 +139,10 @@ class Numeric(Question):
         """
         readings = [value, 100 * value] if self.unit == "%" and abs(value) <= 1 else [value]
         correct = any(self._matches(reading, self.answer) for reading in readings)
-        return _auto_verdict(correct, self._written(value), self._expected())
+        note = "" if correct else next(
+            (says for trap, says in self.traps if self._matches(value, trap)), ""
+        )  # fmt: skip
+        return _auto_verdict(correct, self._written(value), self._expected(), note)
 
     def _matches(self, value: float, target: float) -> bool:
         # A hair of slack so that typing 0.3 for an answer stored as 0.1 + 0.2 still counts.
@@ -203,9 +217,13 @@ class Open(Question):
     key_points: tuple[str, ...]
     """What a good answer must contain; the learner grades against these."""
 
-    def score(self, grade: Grade) -> Verdict:
-        """The learner's own grade; anything but AGAIN counts as recalled."""
-        return Verdict(grade != Grade.AGAIN, grade, grade.name.lower(), self.model_answer)
+    def score(self, grade: Grade, typed: str = "") -> Verdict:
+        """The learner's own grade; anything but AGAIN counts as recalled.
+
+        `typed` is the learner's own answer, kept as the answer given.
+        """
+        given = typed.strip() or "(no answer typed)"
+        return Verdict(grade != Grade.AGAIN, grade, given, self.model_answer)
 
 
 QUESTION_KINDS: dict[str, type[Question]] = {

@@ -49,6 +49,7 @@ def test_wrong_answers_show_the_correct_answer_and_the_explanation(history):
     assert result.exit_code == 0, result.output
     for question in questions:
         assert question.explanation.split("\n")[0][:40] in result.output.replace("\n", " ")
+        assert f"Notes: {question.section}" in result.output
     assert "To review:" in result.output
     assert "0%" in result.output
 

@@ -174,3 +174,26 @@ def test_a_percentage_means_hundredths_unless_the_question_asks_in_percent(bank_
     assert pooling.score(parse_number("75%", pooling.unit)).correct
     assert pooling.score(parse_number("0.75", pooling.unit)).correct
     assert not pooling.score(parse_number("0.25", pooling.unit)).correct
+
+
+def test_a_wrong_select_all_names_what_was_missed_and_what_was_extra():
+    verdict = MULTIPLE.score(frozenset({0, 1}))
+    assert verdict.note == "Missed: ReLU; Pooling. Not part of the answer: Flattening."
+    assert MULTIPLE.score(frozenset({0, 2, 3})).note == ""
+
+
+def test_a_numeric_answer_that_a_known_mistake_gives_says_which_mistake():
+    weights = Numeric(**COMMON, answer=1610, traps=((1600, "That leaves out the biases."),))
+    assert weights.score(1600).note == "That leaves out the biases."
+    assert weights.score(1599).note == ""
+    assert weights.score(1610).note == ""
+
+
+def test_the_banks_own_trap_speaks_for_a_remaining_share_given_as_the_reduction(bank_questions):
+    verdict = bank_questions["cnn.pooling-reduction"].score(25)
+    assert not verdict.correct and "remain" in verdict.note
+
+
+def test_an_open_answer_keeps_what_the_learner_typed():
+    assert OPEN.score(Grade.GOOD, "  gradients vanish ").given == "gradients vanish"
+    assert OPEN.score(Grade.GOOD).given == "(no answer typed)"
