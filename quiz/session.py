@@ -70,6 +70,15 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _ended_early(answered: int) -> str:
+    if not answered:
+        return "Session ended before any answer was given."
+    kept = (
+        "the 1 answer given is kept" if answered == 1 else f"the {answered} answers given are kept"
+    )
+    return f"Session ended early; {kept}."
+
+
 def run_session(
     entries: Sequence[BankEntry],
     prompter: Prompter,
@@ -92,10 +101,7 @@ def run_session(
             verdict = _ask(question, prompter, console)
         except SessionEnded:
             result.ended_early = True
-            answered = len(result.answers)
-            console.print(
-                f"[yellow]Session ended early; the {answered} answer(s) given are kept.[/]"
-            )
+            console.print(f"[yellow]{_ended_early(len(result.answers))}[/]")
             break
         warning_before = history.warning
         history.record(
