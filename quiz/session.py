@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.markup import escape
 
-from course.quiz.asking.bank import BankEntry, FormulaTemplate
+from course.quiz.asking.bank import BankEntry
 from course.quiz.asking.kinds import (
     MultipleChoice,
     Numeric,
@@ -24,6 +24,7 @@ from course.quiz.asking.kinds import (
     SingleChoice,
     Verdict,
 )
+from course.quiz.asking.selection import presented
 from course.quiz.memory.history import History, Review
 from course.quiz.terminal.feedback import show_model_answer, show_question, show_verdict
 from course.quiz.terminal.prompts import Prompter, SessionEnded
@@ -88,14 +89,14 @@ def run_session(
     warnings: Console | None = None,
     clock: Callable[[], datetime] = _now,
 ) -> SessionResult:
-    """Ask `entries` in order; formula templates get fresh numbers from `rng`.
+    """Ask `entries` in order, as `presented` draws them from `rng` (numbers, choice order).
 
     History warnings go to `warnings` (stderr in the CLI), else to `console`.
     """
     warnings = warnings or console
     result = SessionResult(session=uuid.uuid4().hex, planned=len(entries))
     for number, entry in enumerate(entries, start=1):
-        question = entry.instantiate(rng) if isinstance(entry, FormulaTemplate) else entry
+        question = presented(entry, rng)
         show_question(console, question, number, len(entries))
         try:
             verdict = _ask(question, prompter, console)
