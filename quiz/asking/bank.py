@@ -58,6 +58,8 @@ class FormulaTemplate:
             prompt=problem.prompt,
             explanation=f"{problem.explanation}\nFormula: {self.formula}",
             answer=problem.answer,
+            tolerance=problem.tolerance,
+            traps=tuple(problem.traps.items()),
         )
 
 
