@@ -89,3 +89,14 @@ def test_the_same_seed_shows_the_same_order_in_the_cli(tmp_path):
     first = _shown_choices(runner.invoke(app, args, input="").output)
     again = _shown_choices(runner.invoke(app, args, input="").output)
     assert first and first == again
+
+
+def test_the_right_answer_is_rarely_the_longest_choice_and_never_by_far(bank):
+    singles = [q for q in bank.questions if isinstance(q, SingleChoice)]
+    longest = []
+    for question in singles:
+        others = max(len(choice) for choice in question.choices if choice != question.answer)
+        assert len(question.answer) <= 1.4 * others, (question.id, "the answer stands out")
+        if len(question.answer) > others:
+            longest.append(question.id)
+    assert len(longest) <= 0.3 * len(singles), (len(longest), len(singles), longest)
