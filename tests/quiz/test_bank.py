@@ -143,3 +143,16 @@ def test_a_malformed_trap_is_rejected_naming_the_question(bank_copy):
     _break(bank_copy, "01_cnn.toml", "traps = [{ value = 25, says", "traps = [{ value = 25, say")
     with pytest.raises(UserError, match=r"question 'cnn.pooling-reduction': traps #1: 'says'"):
         load_bank(bank_copy)
+
+
+def test_what_the_notes_ask_for_is_auto_graded_not_only_open(bank):
+    kinds = {entry.id: getattr(entry, "kind", "formula") for entry in bank.entries}
+    for entry_id in (
+        "lstm.cell-update", "lstm.hidden-state", "opt.value-clipping-direction",
+        "challenge.block-order", "challenge.data-splits", "attention.add-norm",
+        "attention.why-sqrt-dk", "attention.bert-vs-gpt", "opt.training-loop-order",
+        "opt.zero-grad", "opt.scheduler-step", "opt.gradscaler-purpose", "rnn.batch-first",
+        "rnn.default-input-shape", "formula.depthwise-separable-parameters",
+        "formula.rnn-parameters", "formula.gradient-through-time",
+    ):  # fmt: skip
+        assert kinds.get(entry_id) not in (None, "open"), entry_id
