@@ -136,6 +136,12 @@ class _Fields:
     def optional_number(self, key: str) -> float:
         return self.number(key) if key in self.table else 0.0
 
+    def optional_flag(self, key: str) -> bool:
+        value = self.get(key) if key in self.table else False
+        if not isinstance(value, bool):
+            raise self.fail(f"'{key}' must be true or false")
+        return value
+
     def traps(self, key: str) -> tuple[tuple[float, str], ...]:
         """Optional `[{ value = N, says = "..." }, ...]`: wrong answers a known mistake gives."""
         if key not in self.table:
@@ -170,14 +176,18 @@ def _kind_fields(kind: str, fields: _Fields) -> dict[str, Any]:
         answer = fields.text("answer")
         if answer not in choices:
             raise fields.fail(f"answer '{answer}' is not one of its choices")
-        return {"choices": choices, "answer": answer}
+        return {"choices": choices, "answer": answer, "ordered": fields.optional_flag("ordered")}
     if kind == "multiple":
         choices = _choices(fields)
         answers = fields.texts("answers")
         strays = [answer for answer in answers if answer not in choices]
         if strays:
             raise fields.fail(f"answer '{strays[0]}' is not one of its choices")
-        return {"choices": choices, "answers": frozenset(answers)}
+        return {
+            "choices": choices,
+            "answers": frozenset(answers),
+            "ordered": fields.optional_flag("ordered"),
+        }
     if kind == "numeric":
         tolerance = fields.optional_number("tolerance")
         if tolerance < 0:

@@ -76,6 +76,8 @@ class SingleChoice(Question):
     choices: tuple[str, ...]
     answer: str
     """The text of the right choice, one of `choices`."""
+    ordered: bool = False
+    """The choices have a natural order (Layer 1 to Layer 4): shown as written, not shuffled."""
 
     def score(self, picked: int) -> Verdict:
         """Right when the picked choice is the answer."""
@@ -91,6 +93,8 @@ class MultipleChoice(Question):
     choices: tuple[str, ...]
     answers: frozenset[str]
     """The texts of every right choice; right means exactly these, no more, no fewer."""
+    ordered: bool = False
+    """The choices have a natural order: shown as written, not shuffled."""
 
     def score(self, picked: frozenset[int]) -> Verdict:
         """Right when exactly the right choices were picked."""

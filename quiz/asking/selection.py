@@ -49,10 +49,11 @@ def presented(entry: BankEntry, rng: random.Random) -> Question:
     """The question as asked this time: numbers drawn for a formula, choices shuffled.
 
     Shuffling on every presentation keeps a learner from remembering a position instead of
-    an answer; the id stays, so the history follows the question whatever its order.
+    an answer; the id stays, so the history follows the question whatever its order. Choices
+    with a natural order (`ordered`, e.g. Layer 1 to Layer 4) are shown as written.
     """
     if isinstance(entry, FormulaTemplate):
         return entry.instantiate(rng)
-    if isinstance(entry, (SingleChoice, MultipleChoice)):
+    if isinstance(entry, (SingleChoice, MultipleChoice)) and not entry.ordered:
         return replace(entry, choices=tuple(rng.sample(entry.choices, len(entry.choices))))
     return entry

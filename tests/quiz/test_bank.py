@@ -110,6 +110,7 @@ def _break(bank_dir: Path, file: str, old: str, new: str) -> None:
         ("10_formulas.toml", 'generator = "head_dimension"', 'generator = "head_size"',
          "unknown generator 'head_size'"),
         ("01_cnn.toml", 'answer = 1600\n', 'answer = "1600"\n', "'answer' must be a number"),
+        ("01_cnn.toml", "ordered = true", 'ordered = "yes"', "'ordered' must be true or false"),
     ],
 )  # fmt: skip
 def test_a_malformed_bank_is_rejected_naming_the_file_and_question(
