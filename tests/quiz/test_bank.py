@@ -141,7 +141,7 @@ def test_a_file_that_is_not_toml_is_rejected_naming_it(bank_copy):
 
 
 def test_a_malformed_trap_is_rejected_naming_the_question(bank_copy):
-    _break(bank_copy, "01_cnn.toml", "traps = [{ value = 25, says", "traps = [{ value = 25, say")
+    _break(bank_copy, "01_cnn.toml", 'value = 25, says = "25%', 'value = 25, say = "25%')
     with pytest.raises(UserError, match=r"question 'cnn.pooling-reduction': traps #1: 'says'"):
         load_bank(bank_copy)
 

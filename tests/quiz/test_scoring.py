@@ -197,3 +197,15 @@ def test_the_banks_own_trap_speaks_for_a_remaining_share_given_as_the_reduction(
 def test_an_open_answer_keeps_what_the_learner_typed():
     assert OPEN.score(Grade.GOOD, "  gradients vanish ").given == "gradients vanish"
     assert OPEN.score(Grade.GOOD).given == "(no answer typed)"
+
+
+@pytest.mark.parametrize(
+    ("question_id", "typed", "says"),
+    [("cnn.flatten-size", 25, "keeps all 64 channels"), ("arch.vgg-two-3x3-weights", 9,
+      "one 3×3 filter"), ("rnn.vanishing-factor", 5, "multiplies them")],
+)  # fmt: skip
+def test_the_banks_traps_name_the_mistake_behind_a_wrong_number(
+    bank_questions, question_id, typed, says
+):
+    verdict = bank_questions[question_id].score(typed)
+    assert not verdict.correct and says in verdict.note
