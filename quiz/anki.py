@@ -1,8 +1,11 @@
 """`course quiz --export anki FILE`: the bank as a tab-separated file Anki imports.
 
-Anki reads the `#` header lines: tab separator, HTML fields, tags in the third column.
-Each row is front, back, tags; newlines become <br> and text is HTML-escaped, so no field
-ever holds a tab or a raw newline. Formula templates export their formula, not an instance.
+Anki reads the `#` header lines: tab separator, HTML fields, the note type and deck, and
+which columns hold the GUID and the tags. Each row is GUID, front, back, tags. The GUID is
+built from the question's stable id, so importing again after a question was reworded
+updates its card (and keeps its review history) instead of adding a duplicate. Newlines
+become <br> and text is HTML-escaped, so no field ever holds a tab or a raw newline.
+Formula templates export their formula, not an instance.
 """
 
 import html
@@ -13,7 +16,15 @@ from course.quiz.asking.bank import Bank, BankEntry, FormulaTemplate
 from course.quiz.asking.kinds import MultipleChoice, Numeric, Open, ShortText, SingleChoice
 
 EXPORT_FORMATS = ("anki",)
-HEADER = "#separator:tab\n#html:true\n#tags column:3\n"
+DECK = "Course kit::Week 4"
+HEADER = (
+    f"#separator:tab\n#html:true\n#notetype:Basic\n#deck:{DECK}\n#guid column:1\n#tags column:4\n"
+)
+
+
+def guid(entry_id: str) -> str:
+    """The note's GUID in Anki: the same for a question however often it is reworded."""
+    return f"course-kit:{entry_id}"
 
 
 def _html(text: str) -> str:
@@ -31,7 +42,8 @@ def _front_back(entry: BankEntry) -> tuple[str, str]:
     if isinstance(entry, SingleChoice):
         return front + _list(entry.choices), _html(entry.answer)
     if isinstance(entry, MultipleChoice):
-        return front + _list(entry.choices), _list([c for c in entry.choices if c in entry.answers])
+        front += "<br><i>Select all that apply.</i>" + _list(entry.choices)
+        return front, _list([c for c in entry.choices if c in entry.answers])
     if isinstance(entry, Numeric):
         return front, _html(entry.score(entry.answer).expected)
     if isinstance(entry, ShortText):
@@ -42,14 +54,14 @@ def _front_back(entry: BankEntry) -> tuple[str, str]:
 
 
 def anki_rows(bank: Bank) -> list[str]:
-    """One line per entry: front, back (answer and explanation), tags (topic and id)."""
+    """One line per entry: GUID, front, back (answer and explanation), tags (topic and id)."""
     rows = []
     for entry in bank.entries:
         front, back = _front_back(entry)
         if not isinstance(entry, FormulaTemplate):
             back += "<br><br>" + _html(entry.explanation)
         tags = f"course::{entry.topic} course::id::{entry.id}"
-        rows.append(f"{front}\t{back}\t{tags}")
+        rows.append(f"{guid(entry.id)}\t{front}\t{back}\t{tags}")
     return rows
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.markup import escape
 
-from course.quiz.asking.bank import BankEntry, FormulaTemplate
+from course.quiz.asking.bank import BankEntry
 from course.quiz.asking.kinds import (
     MultipleChoice,
     Numeric,
@@ -24,6 +24,7 @@ from course.quiz.asking.kinds import (
     SingleChoice,
     Verdict,
 )
+from course.quiz.asking.selection import presented
 from course.quiz.memory.history import History, Review
 from course.quiz.terminal.feedback import show_model_answer, show_question, show_verdict
 from course.quiz.terminal.prompts import Prompter, SessionEnded
@@ -60,14 +61,23 @@ def _ask(question: Question, prompter: Prompter, console: Console) -> Verdict:
     if isinstance(question, ShortText):
         return question.score(prompter.text("Your answer"))
     if isinstance(question, Open):
-        prompter.text("Your answer (one line; Enter to skip)")
+        typed = prompter.text("Your answer (one line; Enter to skip)")
         show_model_answer(console, question)
-        return question.score(prompter.grade())
+        return question.score(prompter.grade(), typed)
     raise TypeError(f"no way to ask a {type(question).__name__}")
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _ended_early(answered: int) -> str:
+    if not answered:
+        return "Session ended before any answer was given."
+    kept = (
+        "the 1 answer given is kept" if answered == 1 else f"the {answered} answers given are kept"
+    )
+    return f"Session ended early; {kept}."
 
 
 def run_session(
@@ -76,21 +86,23 @@ def run_session(
     history: History,
     console: Console,
     rng: random.Random,
+    warnings: Console | None = None,
     clock: Callable[[], datetime] = _now,
 ) -> SessionResult:
-    """Ask `entries` in order; formula templates get fresh numbers from `rng`."""
+    """Ask `entries` in order, as `presented` draws them from `rng` (numbers, choice order).
+
+    History warnings go to `warnings` (stderr in the CLI), else to `console`.
+    """
+    warnings = warnings or console
     result = SessionResult(session=uuid.uuid4().hex, planned=len(entries))
     for number, entry in enumerate(entries, start=1):
-        question = entry.instantiate(rng) if isinstance(entry, FormulaTemplate) else entry
+        question = presented(entry, rng)
         show_question(console, question, number, len(entries))
         try:
             verdict = _ask(question, prompter, console)
         except SessionEnded:
             result.ended_early = True
-            answered = len(result.answers)
-            console.print(
-                f"[yellow]Session ended early; the {answered} answer(s) given are kept.[/]"
-            )
+            console.print(f"[yellow]{_ended_early(len(result.answers))}[/]")
             break
         warning_before = history.warning
         history.record(
@@ -101,7 +113,7 @@ def run_session(
             )
         )  # fmt: skip
         if history.warning != warning_before:
-            console.print(f"[yellow]{escape(history.warning)}[/]", soft_wrap=True)
+            warnings.print(f"[yellow]{escape(history.warning or '')}[/]", soft_wrap=True)
         result.answers.append(Answer(question, verdict))
         show_verdict(console, question, verdict)
     return result

@@ -58,6 +58,8 @@ class FormulaTemplate:
             prompt=problem.prompt,
             explanation=f"{problem.explanation}\nFormula: {self.formula}",
             answer=problem.answer,
+            tolerance=problem.tolerance,
+            traps=tuple(problem.traps.items()),
         )
 
 
@@ -134,6 +136,26 @@ class _Fields:
     def optional_number(self, key: str) -> float:
         return self.number(key) if key in self.table else 0.0
 
+    def optional_flag(self, key: str) -> bool:
+        value = self.get(key) if key in self.table else False
+        if not isinstance(value, bool):
+            raise self.fail(f"'{key}' must be true or false")
+        return value
+
+    def traps(self, key: str) -> tuple[tuple[float, str], ...]:
+        """Optional `[{ value = N, says = "..." }, ...]`: wrong answers a known mistake gives."""
+        if key not in self.table:
+            return ()
+        value = self.get(key)
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self.fail(f"'{key}' must be a list of {{ value = N, says = \"...\" }} tables")
+        traps = []
+        for number, table in enumerate(value, start=1):
+            trap = _Fields(table, f"{self.where}: {key} #{number}")
+            traps.append((trap.number("value"), trap.text("says")))
+            trap.check_all_read()
+        return tuple(traps)
+
     def check_all_read(self) -> None:
         unknown = sorted(set(self.table) - self.read)
         if unknown:
@@ -154,14 +176,18 @@ def _kind_fields(kind: str, fields: _Fields) -> dict[str, Any]:
         answer = fields.text("answer")
         if answer not in choices:
             raise fields.fail(f"answer '{answer}' is not one of its choices")
-        return {"choices": choices, "answer": answer}
+        return {"choices": choices, "answer": answer, "ordered": fields.optional_flag("ordered")}
     if kind == "multiple":
         choices = _choices(fields)
         answers = fields.texts("answers")
         strays = [answer for answer in answers if answer not in choices]
         if strays:
             raise fields.fail(f"answer '{strays[0]}' is not one of its choices")
-        return {"choices": choices, "answers": frozenset(answers)}
+        return {
+            "choices": choices,
+            "answers": frozenset(answers),
+            "ordered": fields.optional_flag("ordered"),
+        }
     if kind == "numeric":
         tolerance = fields.optional_number("tolerance")
         if tolerance < 0:
@@ -170,6 +196,7 @@ def _kind_fields(kind: str, fields: _Fields) -> dict[str, Any]:
             "answer": fields.number("answer"),
             "tolerance": tolerance,
             "unit": fields.optional_text("unit"),
+            "traps": fields.traps("traps"),
         }
     if kind == "text":
         return {"accepted": fields.texts("accepted")}

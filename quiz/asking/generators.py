@@ -8,7 +8,7 @@ bank/10_formulas.toml names a generator for each template; the scheduler tracks 
 
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -16,20 +16,30 @@ class FormulaProblem:
     """One instance of a formula question."""
 
     prompt: str
-    answer: int
+    answer: float
     explanation: str
     """The formula with this instance's numbers substituted."""
-    sizes: Mapping[str, int]
+    sizes: Mapping[str, float]
     """The sizes drawn, by name (the names differ per generator, see each docstring)."""
+    tolerance: float = 0.0
+    """Largest accepted distance from `answer`; 0 means exact."""
+    traps: Mapping[float, str] = field(default_factory=dict)
+    """Wrong answers that a known mistake gives, and what the feedback says about each."""
+
+
+def _traps(answer: float, traps: Mapping[float, str]) -> dict[float, str]:
+    """The traps that differ from the answer (with some sizes a mistake gives it anyway)."""
+    return {value: says for value, says in traps.items() if value != answer}
 
 
 def conv_output_size(rng: random.Random) -> FormulaProblem:
     """Output width of a Conv2d. sizes: width, kernel, padding, stride."""
     kernel = rng.choice([1, 3, 5, 7])
-    padding = rng.randint(0, kernel // 2 + 1)
+    padding = rng.randint(0, kernel // 2)  # more than K // 2 would add border-only outputs
     stride = rng.choice([1, 2, 2, 3])
     width = rng.randint(max(kernel, 7), 64)
     answer = (width - kernel + 2 * padding) // stride + 1
+    no_padding = (width - kernel) // stride + 1
     return FormulaProblem(
         prompt=(
             f"A convolution with a {kernel}×{kernel} kernel, stride {stride} and padding "
@@ -41,7 +51,11 @@ def conv_output_size(rng: random.Random) -> FormulaProblem:
             f"{stride}) + 1 = {answer}."
         ),
         sizes={"width": width, "kernel": kernel, "padding": padding, "stride": stride},
-    )
+        traps=_traps(answer, {
+            no_padding: "That leaves out the padding: it adds P on both sides, 2P in all.",
+            answer - 1: "That leaves out the + 1: the kernel's first position counts too.",
+        }),
+    )  # fmt: skip
 
 
 def conv_parameters(rng: random.Random) -> FormulaProblem:
@@ -62,6 +76,17 @@ def conv_parameters(rng: random.Random) -> FormulaProblem:
             f"{out_channels} = {answer:,}: each filter spans all input channels and has one bias."
         ),
         sizes={"kernel": kernel, "in_channels": in_channels, "out_channels": out_channels},
+        traps=_traps(
+            answer,
+            {
+                (kernel * kernel + 1) * out_channels: (
+                    "That forgets that each filter spans all the input channels."
+                ),
+                kernel * kernel * in_channels * out_channels: (
+                    "That counts the weights but not the biases: one per filter."
+                ),
+            },
+        ),  # fmt: skip
     )
 
 
@@ -133,18 +158,40 @@ def linear_parameters(rng: random.Random) -> FormulaProblem:
             f"{out_features} + {out_features} = {answer:,}."
         ),
         sizes={"in_features": in_features, "out_features": out_features},
+        traps={in_features * out_features: "That counts the weights but not the biases."},
     )
 
 
 def _recurrent_parameters(blocks: int, input_size: int, hidden_size: int) -> int:
-    """PyTorch keeps two bias vectors per gate block (b_ih and b_hh)."""
+    """PyTorch keeps two bias vectors per weight block (b_ih and b_hh)."""
     return blocks * (input_size * hidden_size + hidden_size * hidden_size + 2 * hidden_size)
 
 
-def _recurrent_problem(layer: str, blocks: int, rng: random.Random) -> FormulaProblem:
+_RECURRENT_BLOCKS = {
+    "RNN": (1, "1 weight block (the tanh update)"),
+    "LSTM": (4, "4 weight blocks (three gates and the candidate)"),
+    "GRU": (3, "3 weight blocks (two gates and the candidate)"),
+}
+"""Per layer: how many H-wide weight blocks it has, and what they are."""
+
+_KERAS_BIASES = {
+    "RNN": "Keras's SimpleRNN keeps one bias, so its count is H lower.",
+    "LSTM": "Keras's LSTM keeps one bias per block, so its count is 4·H lower.",
+    "GRU": (
+        "Keras's GRU (reset_after=True, the default since TF 2) also keeps two biases per "
+        "block: the same count."
+    ),
+}
+
+
+def _recurrent_problem(layer: str, rng: random.Random) -> FormulaProblem:
+    blocks, described = _RECURRENT_BLOCKS[layer]
     input_size = rng.choice([8, 16, 32, 50, 64, 100, 128, 300])
     hidden_size = rng.choice([16, 32, 50, 64, 100, 128, 256])
     answer = _recurrent_parameters(blocks, input_size, hidden_size)
+    traps = {answer - blocks * hidden_size: "That counts one bias per block; PyTorch keeps two."}
+    if blocks > 1:
+        traps[answer // blocks] = f"That is one weight block; nn.{layer} has {blocks}."
     return FormulaProblem(
         prompt=(
             f"How many parameters does a one-layer PyTorch nn.{layer}(input_size={input_size}, "
@@ -152,24 +199,51 @@ def _recurrent_problem(layer: str, blocks: int, rng: random.Random) -> FormulaPr
         ),
         answer=answer,
         explanation=(
-            f"{blocks} gate blocks, each with input weights (H·I), recurrent weights (H·H) and, "
+            f"{described}, each with input weights (H·I), recurrent weights (H·H) and, "
             f"in PyTorch, two biases (2H): {blocks}·({hidden_size}·{input_size} + "
-            f"{hidden_size}·{hidden_size} + 2·{hidden_size}) = {answer:,}. Keras counts one "
-            f"bias per block, so its count is {blocks}·{hidden_size} = "
-            f"{blocks * hidden_size:,} lower."
+            f"{hidden_size}·{hidden_size} + 2·{hidden_size}) = {answer:,}. "
+            f"{_KERAS_BIASES[layer]}"
         ),
         sizes={"input_size": input_size, "hidden_size": hidden_size},
+        traps=traps,
     )
 
 
+def rnn_parameters(rng: random.Random) -> FormulaProblem:
+    """Parameters of nn.RNN: one weight block. sizes: input_size, hidden_size."""
+    return _recurrent_problem("RNN", rng)
+
+
 def lstm_parameters(rng: random.Random) -> FormulaProblem:
-    """Parameters of nn.LSTM: four gate blocks. sizes: input_size, hidden_size."""
-    return _recurrent_problem("LSTM", 4, rng)
+    """Parameters of nn.LSTM: four weight blocks. sizes: input_size, hidden_size."""
+    return _recurrent_problem("LSTM", rng)
 
 
 def gru_parameters(rng: random.Random) -> FormulaProblem:
-    """Parameters of nn.GRU: three gate blocks. sizes: input_size, hidden_size."""
-    return _recurrent_problem("GRU", 3, rng)
+    """Parameters of nn.GRU: three weight blocks. sizes: input_size, hidden_size."""
+    return _recurrent_problem("GRU", rng)
+
+
+def gradient_through_time(rng: random.Random) -> FormulaProblem:
+    """factor^T: a gradient carried back T steps. sizes: factor, steps."""
+    factor = rng.choice([0.5, 0.8, 0.9, 1.1, 1.2, 1.5, 2.0])
+    steps = rng.choice([5, 10, 15, 20])
+    answer = factor**steps
+    fate = "vanishes" if factor < 1 else "explodes"
+    return FormulaProblem(
+        prompt=(
+            f"In an RNN each factor ∂h_t/∂h_(t-1) is {factor}. By what factor is a gradient "
+            f"multiplied on its way back {steps} time steps? (Within 1%.)"
+        ),
+        answer=answer,
+        tolerance=answer / 100,
+        explanation=(
+            f"One factor per step, multiplied: {factor}^{steps} = {answer:.4g}. Below 1 the "
+            f"gradient shrinks exponentially, above 1 it grows: with {factor} it {fate}."
+        ),
+        sizes={"factor": factor, "steps": steps},
+        traps={factor * steps: "That adds the factors; backpropagation multiplies them."},
+    )
 
 
 def _model_width_and_heads(rng: random.Random) -> tuple[int, int]:
@@ -194,6 +268,7 @@ def attention_parameters(rng: random.Random) -> FormulaProblem:
             f"change it: the heads split d_model = {d_model} between them."
         ),
         sizes={"d_model": d_model, "heads": heads},
+        traps={4 * d_model * d_model: "That counts the weights but not the four biases."},
     )
 
 
@@ -233,6 +308,36 @@ def stacked_3x3_saving(rng: random.Random) -> FormulaProblem:
     )
 
 
+def depthwise_separable_parameters(rng: random.Random) -> FormulaProblem:
+    """A depthwise K×K conv then a pointwise 1×1 conv, with biases.
+
+    sizes: kernel, in_channels, out_channels.
+    """
+    kernel = rng.choice([3, 5])
+    in_channels = rng.choice([16, 32, 64, 128, 256])
+    out_channels = rng.choice([32, 64, 128, 256, 512])
+    depthwise = (kernel * kernel + 1) * in_channels
+    pointwise = (in_channels + 1) * out_channels
+    answer = depthwise + pointwise
+    standard = (kernel * kernel * in_channels + 1) * out_channels
+    return FormulaProblem(
+        prompt=(
+            f"A depthwise separable convolution (as in MobileNet) maps {in_channels} channels to "
+            f"{out_channels}: a depthwise {kernel}×{kernel} convolution, one filter per input "
+            f"channel, then a pointwise 1×1 convolution. How many parameters, with biases?"
+        ),
+        answer=answer,
+        explanation=(
+            f"Depthwise: ({kernel}·{kernel} + 1)·{in_channels} = {depthwise:,}. Pointwise: "
+            f"({in_channels} + 1)·{out_channels} = {pointwise:,}. Total {answer:,}, against "
+            f"{standard:,} for a standard {kernel}×{kernel} convolution: "
+            f"{standard / answer:.1f}× fewer."
+        ),
+        sizes={"kernel": kernel, "in_channels": in_channels, "out_channels": out_channels},
+        traps={standard: f"That is a standard {kernel}×{kernel} convolution's count."},
+    )
+
+
 GENERATORS: Mapping[str, Callable[[random.Random], FormulaProblem]] = {
     generator.__name__: generator
     for generator in (
@@ -241,6 +346,9 @@ GENERATORS: Mapping[str, Callable[[random.Random], FormulaProblem]] = {
         pooling_output_size,
         cnn_flatten_size,
         linear_parameters,
+        depthwise_separable_parameters,
+        rnn_parameters,
+        gradient_through_time,
         lstm_parameters,
         gru_parameters,
         attention_parameters,

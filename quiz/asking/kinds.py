@@ -42,6 +42,8 @@ class Verdict:
     """The learner's answer, written out."""
     expected: str
     """The correct answer, written out."""
+    note: str = ""
+    """What went wrong, where the kind can tell: choices missed or extra, a known mistake."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,8 +64,8 @@ class Question:
     """Shown after answering, right or wrong."""
 
 
-def _auto_verdict(correct: bool, given: str, expected: str) -> Verdict:
-    return Verdict(correct, Grade.GOOD if correct else Grade.AGAIN, given, expected)
+def _auto_verdict(correct: bool, given: str, expected: str, note: str = "") -> Verdict:
+    return Verdict(correct, Grade.GOOD if correct else Grade.AGAIN, given, expected, note)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +76,8 @@ class SingleChoice(Question):
     choices: tuple[str, ...]
     answer: str
     """The text of the right choice, one of `choices`."""
+    ordered: bool = False
+    """The choices have a natural order (Layer 1 to Layer 4): shown as written, not shuffled."""
 
     def score(self, picked: int) -> Verdict:
         """Right when the picked choice is the answer."""
@@ -89,14 +93,23 @@ class MultipleChoice(Question):
     choices: tuple[str, ...]
     answers: frozenset[str]
     """The texts of every right choice; right means exactly these, no more, no fewer."""
+    ordered: bool = False
+    """The choices have a natural order: shown as written, not shuffled."""
 
     def score(self, picked: frozenset[int]) -> Verdict:
         """Right when exactly the right choices were picked."""
         picked_texts = frozenset(self.choices[index] for index in picked)
+        missed, extra = self.answers - picked_texts, picked_texts - self.answers
+        note = " ".join(
+            f"{label}: {self._written(texts)}."
+            for label, texts in (("Missed", missed), ("Not part of the answer", extra))
+            if texts
+        )
         return _auto_verdict(
             picked_texts == self.answers,
             self._written(picked_texts) or "(nothing)",
             self._written(self.answers),
+            note,
         )
 
     def _written(self, texts: frozenset[str]) -> str:
@@ -120,13 +133,25 @@ class Numeric(Question):
     """Largest accepted distance from `answer`; 0 means exact."""
     unit: str = ""
     """Shown after the number, e.g. "million" or "%"."""
+    traps: tuple[tuple[float, str], ...] = ()
+    """(value, what it means): wrong answers a known mistake gives, e.g. weights without biases."""
 
     def score(self, value: float) -> Verdict:
-        """Right when `value` is within the tolerance of the answer."""
+        """Right when `value` is within the tolerance of the answer.
+
+        Where the unit is %, a fraction counts too: 0.75 for 75%.
+        """
+        readings = [value, 100 * value] if self.unit == "%" and abs(value) <= 1 else [value]
+        correct = any(self._matches(reading, self.answer) for reading in readings)
+        note = "" if correct else next(
+            (says for trap, says in self.traps if self._matches(value, trap)), ""
+        )  # fmt: skip
+        return _auto_verdict(correct, self._written(value), self._expected(), note)
+
+    def _matches(self, value: float, target: float) -> bool:
         # A hair of slack so that typing 0.3 for an answer stored as 0.1 + 0.2 still counts.
-        slack = 1e-9 * max(1.0, abs(self.answer))
-        correct = abs(value - self.answer) <= self.tolerance + slack
-        return _auto_verdict(correct, self._written(value), self._expected())
+        slack = 1e-9 * max(1.0, abs(target))
+        return abs(value - target) <= self.tolerance + slack
 
     def _written(self, value: float) -> str:
         return f"{format_number(value)} {self.unit}".strip()
@@ -139,9 +164,27 @@ class Numeric(Question):
 
 
 def normalize_text(text: str) -> str:
-    """Case, spaces, hyphens and surrounding punctuation removed: "Skip-Connections." -> "skipconnections"."""
-    text = text.casefold().strip().strip(".,;:!?'\"`")
+    """Case, spaces, hyphens, surrounding punctuation and a call's `()` removed.
+
+    "Skip-Connections." -> "skipconnections"; "torch.no_grad():" -> "torch.no_grad".
+    """
+    text = text.casefold().strip().strip(".,;:!?'\"`").removesuffix("()")
     return re.sub(r"[\s\-]+", "", text)
+
+
+_PARENTHETICAL = re.compile(r"(?P<outside>.+?)\s*\((?P<inside>[^()]+)\)")
+
+
+def _readings(typed: str) -> set[str]:
+    """What a typed answer may mean: as typed, without a leading `with`, without `lhs =`."""
+    text = typed.strip().strip("`").strip()
+    readings = {text}
+    if re.match(r"(?i)with\s", text):
+        readings.add(text[4:])  # `with torch.no_grad():` names the context manager
+    for reading in list(readings):
+        if "=" in reading:
+            readings.add(reading.rsplit("=", 1)[1])  # `y = F(x) + x` gives the right side
+    return {normalize_text(reading) for reading in readings}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -153,9 +196,20 @@ class ShortText(Question):
     """Accepted answers; the first is the one shown as correct."""
 
     def score(self, typed: str) -> Verdict:
-        """Right when the typed text equals an accepted answer once both are normalized."""
+        """Right when the typed text equals an accepted answer once both are normalized.
+
+        "Name (abbreviation)" is right when both parts are: "Rectified Linear Unit (ReLU)".
+        """
+        return _auto_verdict(self._accepts(typed), typed.strip(), self.accepted[0])
+
+    def _accepts(self, typed: str) -> bool:
         accepted = {normalize_text(answer) for answer in self.accepted}
-        return _auto_verdict(normalize_text(typed) in accepted, typed.strip(), self.accepted[0])
+        if _readings(typed) & accepted:
+            return True
+        both = _PARENTHETICAL.fullmatch(typed.strip().rstrip(".:"))
+        return bool(
+            both and _readings(both["outside"]) & accepted and _readings(both["inside"]) & accepted
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,9 +221,13 @@ class Open(Question):
     key_points: tuple[str, ...]
     """What a good answer must contain; the learner grades against these."""
 
-    def score(self, grade: Grade) -> Verdict:
-        """The learner's own grade; anything but AGAIN counts as recalled."""
-        return Verdict(grade != Grade.AGAIN, grade, grade.name.lower(), self.model_answer)
+    def score(self, grade: Grade, typed: str = "") -> Verdict:
+        """The learner's own grade; anything but AGAIN counts as recalled.
+
+        `typed` is the learner's own answer, kept as the answer given.
+        """
+        given = typed.strip() or "(no answer typed)"
+        return Verdict(grade != Grade.AGAIN, grade, given, self.model_answer)
 
 
 QUESTION_KINDS: dict[str, type[Question]] = {

@@ -2,8 +2,8 @@
 
 The line-based mode and the --answers file accept, for a choice: its number (`2`), its
 letter (`b`) or its text; for select-all: several of those separated by commas (`1,3`,
-`a, c`) or spaces (`1 3`); for a number: `1600`, `1,600`, `0.5`, `1/1024`, `75%`, or
-the number followed by the question's unit; for a self-grade: 1-4 or again/hard/good/easy.
+`a, c`) or spaces (`1 3`); for a number: `1600`, `1,600`, `0.5`, `1/1024`, `50%` (0.5,
+unless the question's unit is %), or the number followed by the question's unit; for a self-grade: 1-4 or again/hard/good/easy.
 A reply that cannot be read raises `UnreadableReply` with a message saying what would be.
 """
 
@@ -60,18 +60,24 @@ _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
 def parse_number(reply: str, unit: str = "") -> float:
-    """The number typed, with an optional %, the question's unit and thousands commas."""
+    """The number typed, with the question's unit, thousands commas or a %.
+
+    A % means hundredths (`50%` is 0.5) unless the question's unit is % itself.
+    """
     text = reply.strip()
     if unit and text.casefold().endswith(unit.casefold()):
         text = text[: -len(unit)].strip()
-    text = text.removesuffix("%").replace("_", "").replace(" ", "")
+    scale = 1.0
+    if text.endswith("%"):
+        text, scale = text[:-1], 0.01
+    text = text.replace("_", "").replace(" ", "")
     if _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
     try:
         if text.count("/") == 1:
             numerator, denominator = text.split("/")
-            return float(numerator) / float(denominator)
-        return float(text)
+            return scale * float(numerator) / float(denominator)
+        return scale * float(text)
     except (ValueError, ZeroDivisionError):
         raise UnreadableReply("answer with a number, e.g. 1600, 1,600, 0.5 or 1/1024") from None
 

@@ -1,10 +1,14 @@
-"""Which entries a session asks: a mixed sample, or what FSRS says is due (plus extras)."""
+"""Which entries a session asks (a mixed sample, or what FSRS says is due, plus extras),
+and how each is presented: a formula with fresh numbers, choices in a fresh order.
+"""
 
 import random
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
-from course.quiz.asking.bank import BankEntry
+from course.quiz.asking.bank import BankEntry, FormulaTemplate
+from course.quiz.asking.kinds import MultipleChoice, Question, SingleChoice
 from course.quiz.memory.schedule import Memory
 
 DEFAULT_COUNT = 10
@@ -39,3 +43,17 @@ def for_review(
         key=lambda entry: memories[entry.id].due,
     )
     return chosen + (unseen + not_yet_due)[:extra]
+
+
+def presented(entry: BankEntry, rng: random.Random) -> Question:
+    """The question as asked this time: numbers drawn for a formula, choices shuffled.
+
+    Shuffling on every presentation keeps a learner from remembering a position instead of
+    an answer; the id stays, so the history follows the question whatever its order. Choices
+    with a natural order (`ordered`, e.g. Layer 1 to Layer 4) are shown as written.
+    """
+    if isinstance(entry, FormulaTemplate):
+        return entry.instantiate(rng)
+    if isinstance(entry, (SingleChoice, MultipleChoice)) and not entry.ordered:
+        return replace(entry, choices=tuple(rng.sample(entry.choices, len(entry.choices))))
+    return entry

@@ -28,6 +28,8 @@ class Memory:
     """When FSRS next wants it asked."""
     retrievability: float
     """FSRS's estimate, 0-1, that it is still recalled at the time asked about."""
+    last_review: datetime
+    """When it was last answered: right after, FSRS predicts full recall whatever the answer."""
 
     def is_due(self, now: datetime) -> bool:
         return self.due <= now
@@ -48,11 +50,16 @@ def memories(reviews: Iterable[Review], now: datetime) -> dict[str, Memory]:
     """Each reviewed entry's memory at `now` (timezone-aware)."""
     reviews = list(reviews)
     counts: dict[str, int] = defaultdict(int)
+    last: dict[str, datetime] = {}
     for review in reviews:
         counts[review.entry_id] += 1
+        last[review.entry_id] = max(
+            review.reviewed_at, last.get(review.entry_id, review.reviewed_at)
+        )
     return {
         entry_id: Memory(
-            entry_id, counts[entry_id], card.due, SCHEDULER.get_card_retrievability(card, now)
+            entry_id, counts[entry_id], card.due, SCHEDULER.get_card_retrievability(card, now),
+            last[entry_id],
         )
         for entry_id, card in replay(reviews).items()
-    }
+    }  # fmt: skip

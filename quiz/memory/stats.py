@@ -11,7 +11,11 @@ from typing import Any
 
 from course.quiz.asking.bank import Bank
 from course.quiz.memory.history import Review
-from course.quiz.memory.schedule import memories
+from course.quiz.memory.schedule import Memory, memories
+
+RECALL_SETTLES = timedelta(days=1)
+"""How long after an answer FSRS's predicted recall starts to mean something: right after
+any answer, right or wrong, it predicts 100%."""
 
 
 def _topic_of(bank: Bank) -> dict[str, str]:
@@ -23,9 +27,10 @@ def _local_day(moment: datetime, zone: tzinfo | None) -> date:
 
 
 def per_topic(bank: Bank, reviews: Sequence[Review], now: datetime) -> list[dict[str, Any]]:
-    """For each topic: entries, entries seen, answers, right, accuracy, retention, due now.
+    """For each topic: entries, entries seen, answers, right, accuracy, predicted recall, due.
 
-    Retention is FSRS's mean probability, now, of recalling the topic's seen entries.
+    Predicted recall is FSRS's mean probability, now, of recalling the topic's seen entries,
+    over those last answered at least a day ago (None until there are some).
     """
     topic_of = _topic_of(bank)
     memory = memories(reviews, now)
@@ -44,11 +49,16 @@ def per_topic(bank: Bank, reviews: Sequence[Review], now: datetime) -> list[dict
                 "answers": len(answers),
                 "right": right,
                 "accuracy": right / len(answers) if answers else None,
-                "retention": sum(m.retrievability for m in seen) / len(seen) if seen else None,
+                "predicted_recall": _predicted_recall(seen, now),
                 "due": sum(m.is_due(now) for m in seen),
             }
         )
     return rows
+
+
+def _predicted_recall(seen: list[Memory], now: datetime) -> float | None:
+    settled = [m.retrievability for m in seen if now - m.last_review >= RECALL_SETTLES]
+    return sum(settled) / len(settled) if settled else None
 
 
 def per_day(reviews: Sequence[Review], zone: tzinfo | None = None) -> list[dict[str, Any]]:

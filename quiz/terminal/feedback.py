@@ -29,7 +29,7 @@ def show_model_answer(console: Console, question: Open) -> None:
 
 
 def show_verdict(console: Console, question: Question, verdict: Verdict) -> None:
-    """Right or wrong, the correct answer when missed, and the explanation."""
+    """Right or wrong, the correct answer when missed and why, the explanation, the notes."""
     if isinstance(question, Open):
         console.print(f"Graded: [bold]{verdict.grade.name.lower()}[/]")
     elif verdict.correct:
@@ -39,4 +39,7 @@ def show_verdict(console: Console, question: Question, verdict: Verdict) -> None
             f"[bold red]✗ Wrong.[/] You answered: {escape(verdict.given)}\n"
             f"  Correct answer: [bold]{escape(verdict.expected)}[/]"
         )
+        if verdict.note:
+            console.print(f"  {escape(verdict.note)}")
     console.print(f"[dim]{escape(question.explanation)}[/]")
+    console.print(f"[dim]Notes: {escape(question.section)}[/]")

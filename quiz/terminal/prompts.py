@@ -50,8 +50,9 @@ class Prompter(Protocol):
         """The learner's grade of their own answer to an open question."""
 
 
-def _grade_labels() -> list[str]:
-    return [f"{grade.value} {grade.name.lower()}: {GRADE_MEANINGS[grade]}" for grade in Grade]
+def grade_labels() -> list[str]:
+    """The self-grades in order, 1 to 4; each mode numbers them its own way."""
+    return [f"{grade.name.lower()}: {GRADE_MEANINGS[grade]}" for grade in Grade]
 
 
 class LinePrompter:
@@ -86,8 +87,8 @@ class LinePrompter:
         return self._ask(label, str.strip)
 
     def grade(self) -> Grade:
-        for label in _grade_labels():
-            self.console.print(f"  {escape(label)}")
+        for number, label in enumerate(grade_labels(), start=1):
+            self.console.print(f"  {number}. {escape(label)}")
         return self._ask("Your grade (1-4)", parse_grade)
 
     def _show_choices(self, choices: tuple[str, ...]) -> None:
@@ -156,6 +157,7 @@ class ArrowPrompter:
             "Your answers",
             choices=[self._choice(text, index) for index, text in enumerate(choices)],
             instruction="(arrows move, space ticks, Enter confirms)",
+            validate=lambda ticked: bool(ticked) or "tick at least one choice with space",
             use_jk_keys=False,
             **self.prompt_options,
         )
@@ -170,7 +172,7 @@ class ArrowPrompter:
         return self._text(label, str.strip).strip()
 
     def grade(self) -> Grade:
-        labels = _grade_labels()
+        labels = grade_labels()
         return Grade(
             self._select("Your grade", [self._choice(t, i + 1) for i, t in enumerate(labels)])
         )

@@ -63,14 +63,19 @@ def show_progress(console: Console, progress: dict[str, Any]) -> None:
         f"(longest {progress['longest_streak']})."
     )
     topics = _table(
-        "Progress per topic", ["topic", "seen", "answers", "accuracy", "retention", "due"]
+        "Progress per topic",
+        ["topic", "seen", "answers", "accuracy", "predicted recall", "due"],
     )
     for row in progress["topics"]:
         topics.add_row(
             row["topic"], f"{row['seen']}/{row['entries']}", str(row["answers"]),
-            _percent(row["accuracy"]), _percent(row["retention"]), str(row["due"]),
+            _percent(row["accuracy"]), _percent(row["predicted_recall"]), str(row["due"]),
         )  # fmt: skip
     console.print(topics)
+    console.print(
+        "[dim]predicted recall: FSRS's estimate that you would recall the topic's questions "
+        "now; shown from a day after an answer (right after one it is always 100%).[/]"
+    )
     days = _table("Recent study days", ["day", "answers", "accuracy"])
     for row in progress["days"][-RECENT_DAYS:]:
         days.add_row(row["date"], str(row["answers"]), _percent(row["right"] / row["answers"]))

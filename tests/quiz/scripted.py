@@ -2,7 +2,7 @@
 
 import random
 
-from course.quiz.asking.bank import FormulaTemplate, load_bank
+from course.quiz.asking.bank import load_bank
 from course.quiz.asking.kinds import (
     MultipleChoice,
     Numeric,
@@ -11,14 +11,14 @@ from course.quiz.asking.kinds import (
     ShortText,
     SingleChoice,
 )
-from course.quiz.asking.selection import mixed
+from course.quiz.asking.selection import mixed, presented
 
 
 def planned_questions(seed: int, count: int, topics: list[str] | None = None) -> list[Question]:
-    """What `course quiz --seed S --count N [--topic T]` asks, numbers included, in order."""
+    """What `course quiz --seed S --count N [--topic T]` asks, in order, as it shows them."""
     rng = random.Random(seed)
     entries = mixed(load_bank().entries_in(topics or []), count, rng)
-    return [e.instantiate(rng) if isinstance(e, FormulaTemplate) else e for e in entries]
+    return [presented(entry, rng) for entry in entries]
 
 
 def seed_asking_first(kind: str, topic: str) -> int:

@@ -13,7 +13,13 @@ from course.quiz.asking.kinds import Grade
 from course.quiz.asking.selection import mixed
 from course.quiz.memory.history import History
 from course.quiz.session import run_session
-from course.quiz.terminal.prompts import ArrowPrompter, LinePrompter, SessionEnded, make_prompter
+from course.quiz.terminal.prompts import (
+    ArrowPrompter,
+    LinePrompter,
+    SessionEnded,
+    grade_labels,
+    make_prompter,
+)
 from tests.quiz.scripted import planned_questions
 
 DOWN, UP, ENTER, SPACE, CTRL_C, BACKSPACE = "\x1b[B", "\x1b[A", "\r", " ", "\x03", "\x7f"
@@ -43,6 +49,16 @@ def test_a_number_key_jumps_to_its_choice(keyboard):
 def test_space_ticks_several_choices_in_select_all(keyboard):
     keyboard.send_text(SPACE + DOWN + DOWN + SPACE + DOWN + ENTER)
     assert prompter(keyboard).choose_many(CHOICES) == frozenset({0, 2})
+
+
+def test_enter_with_nothing_ticked_is_refused_until_a_choice_is_ticked(keyboard):
+    keyboard.send_text(ENTER + DOWN + SPACE + ENTER)
+    assert prompter(keyboard).choose_many(CHOICES) == frozenset({1})
+
+
+def test_the_grade_menu_leaves_the_numbering_to_the_arrow_keys_shortcuts():
+    assert grade_labels()[0] == "again: missed the key points"
+    assert not any(label[0].isdigit() for label in grade_labels())
 
 
 def test_an_unreadable_number_is_refused_until_corrected(keyboard):

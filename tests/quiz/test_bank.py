@@ -110,6 +110,7 @@ def _break(bank_dir: Path, file: str, old: str, new: str) -> None:
         ("10_formulas.toml", 'generator = "head_dimension"', 'generator = "head_size"',
          "unknown generator 'head_size'"),
         ("01_cnn.toml", 'answer = 1600\n', 'answer = "1600"\n', "'answer' must be a number"),
+        ("01_cnn.toml", "ordered = true", 'ordered = "yes"', "'ordered' must be true or false"),
     ],
 )  # fmt: skip
 def test_a_malformed_bank_is_rejected_naming_the_file_and_question(
@@ -137,3 +138,22 @@ def test_a_file_that_is_not_toml_is_rejected_naming_it(bank_copy):
     (bank_copy / "13_broken.toml").write_text("[[question]\nid = ", encoding="utf-8")
     with pytest.raises(UserError, match=r"13_broken.toml: cannot read the bank file"):
         load_bank(bank_copy)
+
+
+def test_a_malformed_trap_is_rejected_naming_the_question(bank_copy):
+    _break(bank_copy, "01_cnn.toml", 'value = 25, says = "25%', 'value = 25, say = "25%')
+    with pytest.raises(UserError, match=r"question 'cnn.pooling-reduction': traps #1: 'says'"):
+        load_bank(bank_copy)
+
+
+def test_what_the_notes_ask_for_is_auto_graded_not_only_open(bank):
+    kinds = {entry.id: getattr(entry, "kind", "formula") for entry in bank.entries}
+    for entry_id in (
+        "lstm.cell-update", "lstm.hidden-state", "opt.value-clipping-direction",
+        "challenge.block-order", "challenge.data-splits", "attention.add-norm",
+        "attention.why-sqrt-dk", "attention.bert-vs-gpt", "opt.training-loop-order",
+        "opt.zero-grad", "opt.scheduler-step", "opt.gradscaler-purpose", "rnn.batch-first",
+        "rnn.default-input-shape", "formula.depthwise-separable-parameters",
+        "formula.rnn-parameters", "formula.gradient-through-time",
+    ):  # fmt: skip
+        assert kinds.get(entry_id) not in (None, "open"), entry_id

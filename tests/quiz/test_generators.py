@@ -119,3 +119,60 @@ def test_each_generator_draws_fresh_numbers_and_repeats_them_for_a_seed(name):
     prompts = {GENERATORS[name](random.Random(seed)).prompt for seed in SEEDS}
     assert len(prompts) > 1
     assert GENERATORS[name](random.Random(7)) == GENERATORS[name](random.Random(7))
+
+
+def test_rnn_parameters_matches_rnn_parameter_count():
+    for problem in draws("rnn_parameters"):
+        layer = nn.RNN(problem.sizes["input_size"], problem.sizes["hidden_size"])
+        assert parameter_count(layer) == problem.answer, problem.sizes
+
+
+def test_depthwise_separable_parameters_matches_a_grouped_then_pointwise_conv2d():
+    for problem in draws("depthwise_separable_parameters"):
+        kernel, c_in, c_out = (problem.sizes[k] for k in ("kernel", "in_channels", "out_channels"))
+        separable = nn.Sequential(
+            nn.Conv2d(c_in, c_in, kernel, groups=c_in),  # depthwise: one K×K filter per channel
+            nn.Conv2d(c_in, c_out, 1),  # pointwise: mixes the channels
+        )
+        assert parameter_count(separable) == problem.answer, problem.sizes
+        standard = parameter_count(nn.Conv2d(c_in, c_out, kernel))
+        assert problem.traps[standard].startswith("That is a standard")
+
+
+def test_gradient_through_time_matches_autograd_through_a_one_unit_rnn():
+    for problem in draws("gradient_through_time"):
+        factor, steps = problem.sizes["factor"], int(problem.sizes["steps"])
+        rnn = nn.RNN(1, 1, bias=False).double()
+        with torch.no_grad():
+            rnn.weight_ih_l0.zero_()
+            rnn.weight_hh_l0.fill_(factor)  # at h = 0, tanh' = 1: each step multiplies by W_h
+        h0 = torch.zeros(1, 1, 1, dtype=torch.float64, requires_grad=True)
+        _, h_last = rnn(torch.zeros(steps, 1, 1, dtype=torch.float64), h0)  # (T, N, I) input
+        h_last.sum().backward()
+        assert h0.grad.item() == pytest.approx(problem.answer, rel=1e-12), problem.sizes
+        assert problem.tolerance == pytest.approx(problem.answer / 100)
+
+
+def test_conv_output_size_never_pads_more_than_half_the_kernel():
+    paddings = [(p.sizes["padding"], p.sizes["kernel"]) for p in draws("conv_output_size")]
+    assert all(padding <= kernel // 2 for padding, kernel in paddings)
+    assert any(padding > 0 for padding, _ in paddings)
+
+
+def test_the_no_bias_traps_are_the_counts_of_the_same_layer_without_biases():
+    for problem in draws("conv_parameters"):
+        sizes = problem.sizes
+        conv = nn.Conv2d(sizes["in_channels"], sizes["out_channels"], sizes["kernel"], bias=False)
+        assert "not the biases" in problem.traps[parameter_count(conv)]
+    for problem in draws("linear_parameters"):
+        layer = nn.Linear(problem.sizes["in_features"], problem.sizes["out_features"], bias=False)
+        assert "not the biases" in problem.traps[parameter_count(layer)]
+    for problem in draws("attention_parameters"):
+        layer = nn.MultiheadAttention(problem.sizes["d_model"], problem.sizes["heads"], bias=False)
+        assert "not the four biases" in problem.traps[parameter_count(layer)]
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_no_trap_is_the_right_answer(name):
+    for problem in draws(name):
+        assert problem.answer not in problem.traps, problem.sizes

@@ -49,10 +49,12 @@ def test_reviews_of_two_sessions_add_up_in_the_stats(history):
     data = json.loads(stats.stdout)
     assert (data["answers"], data["right"], data["study_days"], data["streak"]) == (6, 3, 1, 1)
     assert len({review.session for review in History(history).reviews()}) == 2
-    assert (
-        "6 answers, 50% right"
-        in runner.invoke(app, ["quiz", "--stats", "--history", str(history)]).output
-    )
+    table = runner.invoke(app, ["quiz", "--stats", "--history", str(history)]).output
+    assert "6 answers, 50% right" in table
+    assert "predicted recall" in table and "retention" not in table
+    recall_column = [line.split("│")[5].strip() for line in table.splitlines()
+                     if line.count("│") == 7 and "/" in line]  # fmt: skip
+    assert recall_column and set(recall_column) == {"-"}, "no 100% right after wrong answers"
 
 
 def test_the_history_env_var_is_used_when_no_option_is_given(history, monkeypatch):
@@ -110,9 +112,18 @@ def test_a_corrupt_history_file_warns_and_the_quiz_still_runs(history):
     result = runner.invoke(app, ["quiz", "--seed", "3", "--count", "2", "--history", str(history)],
                            input=typed(questions, right_replies))  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert f"warning: the quiz history {history} cannot be used" in result.output
-    assert "file is not a database" in result.output
-    assert "│     2 │     2 │  100% │" in result.output
+    assert f"warning: the quiz history {history} cannot be used" in result.stderr
+    assert "file is not a database" in result.stderr
+    assert "warning" not in result.stdout, "warnings belong on stderr, with or without --json"
+    assert "│     2 │     2 │  100% │" in result.stdout
+
+
+def test_the_unusable_history_warning_of_stats_goes_to_stderr_too(history):
+    history.write_bytes(b"this is not a database" * 100)
+    result = runner.invoke(app, ["quiz", "--stats", "--history", str(history)])
+    assert result.exit_code == 0, result.output
+    assert "cannot be used" in result.stderr and "warning" not in result.stdout
+    assert "No answers yet" in result.stdout
 
 
 def test_an_unwritable_history_location_warns_and_the_quiz_still_runs(tmp_path):

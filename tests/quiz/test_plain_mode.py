@@ -6,6 +6,9 @@ import pytest
 from typer.testing import CliRunner
 
 from course.cli.main import app
+from course.graders.kit.errors import UserError
+from course.quiz.asking.bank import load_bank
+from course.quiz.commands import ACTIONS
 from course.quiz.memory.history import History
 from tests.quiz.scripted import (
     planned_questions,
@@ -47,6 +50,7 @@ def test_wrong_answers_show_the_correct_answer_and_the_explanation(history):
     assert result.exit_code == 0, result.output
     for question in questions:
         assert question.explanation.split("\n")[0][:40] in result.output.replace("\n", " ")
+        assert f"Notes: {question.section}" in result.output
     assert "To review:" in result.output
     assert "0%" in result.output
 
@@ -82,7 +86,7 @@ def test_end_of_input_ends_the_session_cleanly_keeping_the_answers_given(history
     typed = script(questions[:2], right_replies)
     result = quiz("--seed", "2", "--count", "5", input=typed, history=history)
     assert result.exit_code == 0, result.output
-    assert "Session ended early; the 2 answer(s) given are kept." in result.output
+    assert "Session ended early; the 2 answers given are kept." in result.output
     assert [review.entry_id for review in History(history).reviews()] == [
         q.id for q in questions[:2]
     ]
@@ -125,7 +129,46 @@ def test_two_actions_at_once_are_refused():
     assert "--due and --stats cannot be combined" in str(quiz("--due", "--stats").exception)
 
 
+@pytest.mark.parametrize(
+    ("flag", "args"), [("--due", []), ("--list-topics", []), ("--export", ["anki", "out.txt"])]
+)
+def test_every_action_flag_reaches_the_actions_table_and_pairs_are_refused(flag, args):
+    assert set(ACTIONS) == {"--due", "--stats", "--list-topics", "--export"}
+    refused = quiz(flag, *args, "--stats").exception
+    assert isinstance(refused, UserError)
+    named = " and ".join(action for action in ACTIONS if action in (flag, "--stats"))
+    assert str(refused) == f"{named} cannot be combined; use one at a time"
+
+
 def test_review_with_nothing_due_says_so_and_asks_nothing(history):
     result = quiz("--review", history=history)
     assert result.exit_code == 0
     assert "Nothing is due for review" in result.output
+
+
+def test_a_select_all_question_says_select_all_once(history):
+    seed = seed_asking_first("multiple", "cnn")
+    result = quiz("--seed", str(seed), "--count", "1", "--topic", "cnn", input="", history=history)
+    assert result.output.count("Select all that apply.") == 1
+    assert all(
+        "Select all" not in question.prompt
+        for question in load_bank().questions
+        if question.kind == "multiple"
+    )
+
+
+def test_the_open_question_grade_menu_numbers_each_grade_once(history):
+    seed = seed_asking_first("open", "attention")
+    result = quiz("--seed", str(seed), "--count", "1", "--topic", "attention", "--json",
+                  input="attention looks back\n3\n", history=history)  # fmt: skip
+    assert "  1. again: missed the key points" in result.output
+    assert "  4. easy: got them all, easily" in result.output
+    assert "1 again" not in result.output
+    assert json.loads(result.stdout)["answers"][0]["given"] == "attention looks back"
+
+
+def test_a_session_ended_before_any_answer_says_so_without_counting_zero(history):
+    result = quiz("--seed", "2", "--count", "3", input="", history=history)
+    assert result.exit_code == 0, result.output
+    assert "Session ended before any answer was given." in result.output
+    assert "0 answer" not in result.output

@@ -99,7 +99,7 @@ def test_streaks_count_consecutive_days_and_survive_until_today_ends():
     assert streaks(set(), today=date(2026, 3, 8)) == (0, 0)
 
 
-def test_progress_counts_answers_accuracy_and_retention_per_topic(bank):
+def test_progress_counts_answers_accuracy_and_predicted_recall_per_topic(bank):
     cnn_ids = [entry.id for entry in bank.entries_in(["cnn"])]
     log = [review(cnn_ids[0], 3, START), review(cnn_ids[0], 1, START + timedelta(days=1)),
            review(cnn_ids[1], 3, START + timedelta(days=1)),
@@ -109,8 +109,8 @@ def test_progress_counts_answers_accuracy_and_retention_per_topic(bank):
     rnn = next(row for row in stats["topics"] if row["topic"] == "rnn")
     assert (cnn["answers"], cnn["right"], cnn["seen"]) == (3, 2, 2)
     assert cnn["accuracy"] == pytest.approx(2 / 3)
-    assert 0.5 < cnn["retention"] < 1
-    assert (rnn["answers"], rnn["seen"], rnn["retention"]) == (1, 0, None)
+    assert 0.5 < cnn["predicted_recall"] < 1
+    assert (rnn["answers"], rnn["seen"], rnn["predicted_recall"]) == (1, 0, None)
     assert (stats["answers"], stats["study_days"]) == (4, 2)
     assert (stats["streak"], stats["longest_streak"]) == (0, 2)
     assert stats["days"] == [{"date": "2026-03-02", "answers": 2, "right": 2},
@@ -133,3 +133,12 @@ def test_a_formula_template_is_scheduled_as_one_card_whatever_its_numbers(bank):
     assert first.prompt != second.prompt
     log = [review(first.id, 3, START), review(second.id, 3, START + timedelta(days=2))]
     assert memories(log, START)[template.id].reviews == 2
+
+
+def test_predicted_recall_waits_a_day_after_an_answer_instead_of_showing_100_percent(bank):
+    cnn_id = bank.entries_in(["cnn"])[0].id
+    log = [review(cnn_id, 1, START)]
+    just_after = next(r for r in progress(bank, log, START)["topics"] if r["topic"] == "cnn")
+    assert (just_after["accuracy"], just_after["predicted_recall"]) == (0, None)
+    next_day = progress(bank, log, START + timedelta(days=1))["topics"]
+    assert 0 < next(r for r in next_day if r["topic"] == "cnn")["predicted_recall"] < 1

@@ -2,6 +2,7 @@
 
 import pytest
 
+from course.quiz.asking.bank import load_bank
 from course.quiz.asking.kinds import (
     Grade,
     MultipleChoice,
@@ -133,3 +134,78 @@ def test_self_grades_accept_numbers_words_and_initials():
     assert parse_grade("e") == Grade.EASY
     with pytest.raises(UnreadableReply):
         parse_grade("5")
+
+
+@pytest.fixture(scope="module")
+def bank_questions():
+    return {question.id: question for question in load_bank().questions}
+
+
+@pytest.mark.parametrize(
+    ("question_id", "typed"),
+    [("mistake.no-grad", "with torch.no_grad():"), ("mistake.no-grad", "torch.no_grad():"),
+     ("opt.clip-function", "clip_grad_norm_()"),
+     ("opt.clip-function", "torch.nn.utils.clip_grad_norm_()"),
+     ("arch.residual-output", "H(x) = F(x) + x"), ("arch.residual-output", "y = F(x) + x"),
+     ("cnn.relu", "Rectified Linear Unit (ReLU)"), ("cnn.relu", "ReLU (rectified linear unit)"),
+     ("arch.alexnet-competition", "ImageNet (ILSVRC)"),
+     ("mistake.min-spatial-size", "4×4")],
+)  # fmt: skip
+def test_a_right_answer_typed_the_way_people_write_it_is_right(bank_questions, question_id, typed):
+    assert bank_questions[question_id].score(typed).correct, typed
+
+
+@pytest.mark.parametrize(
+    ("question_id", "typed"),
+    [("cnn.relu", "Sigmoid (ReLU)"), ("cnn.relu", "sigmoid"), ("arch.residual-output", "F(x)"),
+     ("mistake.no-grad", "with model.eval():"), ("arch.residual-output", "F(x) = x")],
+)  # fmt: skip
+def test_the_forgiving_readings_still_refuse_a_wrong_answer(bank_questions, question_id, typed):
+    assert not bank_questions[question_id].score(typed).correct, typed
+
+
+def test_a_percentage_means_hundredths_unless_the_question_asks_in_percent(bank_questions):
+    dropout, pooling = (
+        bank_questions["reg.dropout-cnn-rate"],
+        bank_questions["cnn.pooling-reduction"],
+    )
+    assert dropout.score(parse_number("50%", dropout.unit)).correct
+    assert dropout.score(parse_number("0.5", dropout.unit)).correct
+    assert pooling.score(parse_number("75%", pooling.unit)).correct
+    assert pooling.score(parse_number("0.75", pooling.unit)).correct
+    assert not pooling.score(parse_number("0.25", pooling.unit)).correct
+
+
+def test_a_wrong_select_all_names_what_was_missed_and_what_was_extra():
+    verdict = MULTIPLE.score(frozenset({0, 1}))
+    assert verdict.note == "Missed: ReLU; Pooling. Not part of the answer: Flattening."
+    assert MULTIPLE.score(frozenset({0, 2, 3})).note == ""
+
+
+def test_a_numeric_answer_that_a_known_mistake_gives_says_which_mistake():
+    weights = Numeric(**COMMON, answer=1610, traps=((1600, "That leaves out the biases."),))
+    assert weights.score(1600).note == "That leaves out the biases."
+    assert weights.score(1599).note == ""
+    assert weights.score(1610).note == ""
+
+
+def test_the_banks_own_trap_speaks_for_a_remaining_share_given_as_the_reduction(bank_questions):
+    verdict = bank_questions["cnn.pooling-reduction"].score(25)
+    assert not verdict.correct and "remain" in verdict.note
+
+
+def test_an_open_answer_keeps_what_the_learner_typed():
+    assert OPEN.score(Grade.GOOD, "  gradients vanish ").given == "gradients vanish"
+    assert OPEN.score(Grade.GOOD).given == "(no answer typed)"
+
+
+@pytest.mark.parametrize(
+    ("question_id", "typed", "says"),
+    [("cnn.flatten-size", 25, "keeps all 64 channels"), ("arch.vgg-two-3x3-weights", 9,
+      "one 3×3 filter"), ("rnn.vanishing-factor", 5, "multiplies them")],
+)  # fmt: skip
+def test_the_banks_traps_name_the_mistake_behind_a_wrong_number(
+    bank_questions, question_id, typed, says
+):
+    verdict = bank_questions[question_id].score(typed)
+    assert not verdict.correct and says in verdict.note

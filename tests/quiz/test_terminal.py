@@ -111,7 +111,7 @@ def test_ctrl_c_in_the_plain_mode_ends_the_session_with_the_scorecard(tmp_path):
     child.sendintr()
     child.expect(pexpect.EOF)
     screen = ANSI.sub("", child.before)
-    assert "Session ended early; the 1 answer(s) given are kept." in screen
+    assert "Session ended early; the 1 answer given is kept." in screen
     assert re.search(r"total\s+│\s+1\s+│\s+1\s+│\s+100%", screen), screen
     child.close()
     assert child.exitstatus == 0
