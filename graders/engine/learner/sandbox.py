@@ -14,6 +14,7 @@ Needs Linux, the `bwrap` program (Debian: bubblewrap) and permission to create n
 """
 
 import functools
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -124,15 +125,12 @@ def _system_folders() -> list[Path]:
 
 
 def _kit_folders() -> list[Path]:
-    """The folders of the kit's own packages, wherever they are installed."""
-    import course.cli
-    import course.exercises
-    import course.graders
-    import course.quiz
-    import course.solutions
-
-    packages = (course.cli, course.exercises, course.graders, course.quiz, course.solutions)
-    return [Path(package.__file__).resolve().parent for package in packages]
+    """The folders of the kit's own packages, wherever they are installed (found, not imported)."""
+    folders = []
+    for package in ("cli", "exercises", "graders", "quiz", "solutions"):
+        spec = importlib.util.find_spec(f"course.{package}")
+        folders += [Path(location).resolve() for location in spec.submodule_search_locations]
+    return folders
 
 
 def _outermost(folders: list[Path]) -> list[Path]:
