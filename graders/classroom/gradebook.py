@@ -6,6 +6,7 @@ points of its check. The assignment must have been generated (`nbgrader generate
 in that course folder, which is what records its notebooks and grade cells.
 """
 
+import warnings
 from pathlib import Path
 
 from course.graders.classroom.runner import StudentResult
@@ -20,6 +21,7 @@ GRADEBOOK_FILE = "gradebook.db"
 def record_in_gradebook(results: list[StudentResult]) -> int:
     """Set the kit cells' scores of every nbgrader submission; returns how many were recorded."""
     from nbgrader.api import Gradebook, MissingEntry
+    from sqlalchemy.exc import SAWarning
 
     recorded = 0
     by_course: dict[str, list[StudentResult]] = {}
@@ -32,7 +34,9 @@ def record_in_gradebook(results: list[StudentResult]) -> int:
             raise UserError(
                 f"{database} does not exist: run `nbgrader generate_assignment` in {course} first."
             )
-        with Gradebook(f"sqlite:///{database}") as gradebook:
+        with warnings.catch_warnings(), Gradebook(f"sqlite:///{database}") as gradebook:
+            # nbgrader's own add_submission trips SQLAlchemy's autoflush warnings: not ours to fix
+            warnings.simplefilter("ignore", SAWarning)
             for result in course_results:
                 assignment = result.from_nbgrader[1]
                 try:

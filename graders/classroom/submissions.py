@@ -77,7 +77,21 @@ def find_submissions(folder: Path, exercises: list[Exercise]) -> list[Submission
             found.append(_from_files(entry.name, _folder_files(entry), names))
         elif entry.suffix == ".zip":
             found.append(_from_zip(entry, names))
-    return found
+    return _one_per_student(found)
+
+
+def _one_per_student(found: list[Submission]) -> list[Submission]:
+    """The first submission of each student id; a second one (a folder and a zip of the same
+    name) is left out and said in the first's problems."""
+    kept: dict[str, Submission] = {}
+    for submission in found:
+        if submission.student in kept:
+            kept[submission.student].problems.append(
+                "a second submission under the same name was left out (a folder and a zip?)"
+            )
+        else:
+            kept[submission.student] = submission
+    return list(kept.values())
 
 
 def student_id(name: str) -> str:

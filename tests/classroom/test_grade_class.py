@@ -133,3 +133,13 @@ def test_without_isolation_class_grading_refuses_in_one_line_naming_the_flag(
 def test_a_missing_submissions_folder_is_one_line(tmp_path):
     result = runner.invoke(app, ["grade-class", str(tmp_path / "nowhere")])
     assert "is not a folder of submissions" in str(result.exception)
+
+
+def test_a_folder_and_a_zip_of_the_same_student_give_one_submission_saying_so(tmp_path):
+    (tmp_path / "ann").mkdir()
+    shutil.copy(solution_path("lstm_cell"), tmp_path / "ann" / "lstm_cell.py")
+    with zipfile.ZipFile(tmp_path / "ann.zip", "w") as archive:
+        archive.writestr("lstm_cell.py", "raise SystemExit")
+    (submission,) = find_submissions(tmp_path, [LSTM])
+    assert submission.sources["lstm_cell"] == solution_path("lstm_cell").read_text()
+    assert "a second submission under the same name" in submission.problems[0]
