@@ -18,6 +18,7 @@ tests/trained_runs/<exercise>.py makes with `reference_run() -> (dataset folder,
 """
 
 import ast
+import atexit
 import hashlib
 import importlib
 import json
@@ -27,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 from course.graders.engine.grade import ExerciseResult, grade_exercises
+from course.graders.engine.warm_grader import WarmGrader
 from course.graders.kit.manifest import find_exercise, load_manifest
 from course.graders.kit.paths import solution_path
 from course.graders.kit.workspace import run_folder
@@ -42,12 +44,17 @@ def reference_run(exercise_name: str) -> tuple[Path, Path] | None:
     return importlib.import_module(f"tests.trained_runs.{exercise_name}").reference_run()
 
 
-def grade_file(exercise_name: str, impl: Path) -> ExerciseResult:
-    """Grade one implementation file with the exercise's grader, as `course grade` does."""
+def grade_file(exercise_name: str, impl: Path, warm: bool = False) -> ExerciseResult:
+    """Grade one implementation file with the exercise's grader, as `course grade` does.
+
+    `warm`: in a fork of this test process's warm grading process (as class grading does),
+    which spares Python's and torch's start-up: same engine, same verdicts.
+    """
     impl, exercise = Path(impl), find_exercise(exercise_name)
+    grade = _warm_grade if warm else grade_exercises
     siblings = sibling_solutions(exercise_name)
     if not siblings and exercise.trainer is None:
-        return grade_exercises(impl.parent, [exercise], impl=impl)[0]
+        return grade(impl.parent, [exercise], impl=impl)[0]
     with tempfile.TemporaryDirectory(prefix=f"course-{exercise_name}-") as scratch:
         folder = Path(scratch)
         shutil.copy(impl, folder / f"{exercise_name}.py")
@@ -57,7 +64,16 @@ def grade_file(exercise_name: str, impl: Path) -> ExerciseResult:
         if run is not None:
             shutil.copytree(run, run_folder(folder, exercise_name))
         staged = folder / f"{exercise_name}.py"
-        return grade_exercises(folder, [exercise], impl=staged, data=data)[0]
+        return grade(folder, [exercise], impl=staged, data=data)[0]
+
+
+_warm_grader = WarmGrader()
+atexit.register(_warm_grader.close)
+
+
+def _warm_grade(workspace: Path, exercises: list, impl: Path, data: Path | None = None) -> list:
+    results = _warm_grader.grade(workspace, [e.name for e in exercises], data=data, impl=impl)
+    return [ExerciseResult.from_json(result) for result in results]
 
 
 def sibling_solutions(exercise_name: str) -> list[Path]:
@@ -140,7 +156,7 @@ class MutantGrades:
             return ExerciseResult.from_json(json.loads(stored.read_text(encoding="utf-8")))
         with tempfile.TemporaryDirectory(prefix=f"course-mutant-{exercise_name}-") as scratch:
             result = grade_file(
-                exercise_name, write_mutant(exercise_name, mutant_file, Path(scratch))
+                exercise_name, write_mutant(exercise_name, mutant_file, Path(scratch)), warm=True
             )
         partial = stored.with_suffix(f".{os.getpid()}.part")
         partial.write_text(json.dumps(result.to_json()), encoding="utf-8")

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.parametrize("exercise", EXERCISE_NAMES)
 def test_reference_solution_earns_full_marks(exercise):
-    result = grade_file(exercise, solution_path(exercise))
+    result = grade_file(exercise, solution_path(exercise), warm=True)
     failed = {check.name: check.message for check in result.checks if not check.passed}
     assert result.total > 0
     assert result.earned == result.total, failed
@@ -32,7 +32,7 @@ def test_reference_solution_earns_full_marks(exercise):
 def test_untouched_stub_scores_zero_with_a_not_implemented_message(exercise, tmp_path):
     stub = tmp_path / f"{exercise}.py"
     stub.write_text(pristine_stub(exercise), encoding="utf-8")
-    result = grade_file(exercise, stub)
+    result = grade_file(exercise, stub, warm=True)
     assert result.earned == 0
     for check in result.checks:
         assert "Not implemented yet" in check.message, (check.name, check.message)
@@ -63,7 +63,7 @@ def test_each_mutant_loses_points_on_the_checks_it_names_with_the_message_it_nam
     ids=lambda value: getattr(value, "stem", value),
 )
 def test_correct_variant_written_differently_earns_full_marks(exercise, variant, tmp_path):
-    result = grade_file(exercise, variant_to_grade(exercise, variant, tmp_path))
+    result = grade_file(exercise, variant_to_grade(exercise, variant, tmp_path), warm=True)
     failed = {check.name: check.message for check in result.checks if not check.passed}
     assert result.earned == result.total, failed
 

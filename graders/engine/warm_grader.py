@@ -3,8 +3,8 @@ grading run per request, each in a fork of it, so many submissions in a row do n
 Python's and torch's start-up each (class grading uses one per slot).
 
 Run as `python -m course.graders.engine.warm_grader`: reads one JSON request per line on
-stdin, {"workspace": DIR, "exercises": [names], "data": DIR or null, "isolate_slot": N or
-null}, and writes one JSON line per request on stdout: the results of grade_exercises.
+stdin, {"workspace": DIR, "exercises": [names], "impl": FILE or null, "data": DIR or null,
+"isolate_slot": N or null}, and writes one JSON line per request on stdout: the results of grade_exercises.
 It starts no thread and runs no torch operation itself, so each fork starts clean.
 """
 
@@ -30,6 +30,7 @@ def main() -> None:
         results = grade_exercises(
             Path(request["workspace"]),
             [find_exercise(name) for name in request["exercises"]],
+            impl=Path(request["impl"]) if request.get("impl") else None,
             data=Path(request["data"]) if request.get("data") else None,
             isolate_slot=request.get("isolate_slot"),
             fork=True,
@@ -49,10 +50,15 @@ class WarmGrader:
         self._process: subprocess.Popen | None = None
 
     def grade(
-        self, workspace: Path, exercises: list[str], data: Path | None, isolate_slot: int | None
+        self,
+        workspace: Path,
+        exercises: list[str],
+        data: Path | None = None,
+        isolate_slot: int | None = None,
+        impl: Path | None = None,
     ) -> list[dict]:
-        """grade_exercises' results, as JSON, for a workspace graded in a fork of the process."""
-        request = {"workspace": str(workspace), "exercises": exercises,
+        """grade_exercises' results, as JSON, graded in a fork of the warm process."""
+        request = {"workspace": str(workspace), "exercises": exercises, "impl": str(impl) if impl else None,
                    "data": str(data) if data else None, "isolate_slot": isolate_slot}  # fmt: skip
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
