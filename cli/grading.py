@@ -1,6 +1,7 @@
 """`course grade` and `course watch`: grade exercises and print the verdicts."""
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from course.cli.options import DataOption, WorkspaceOption
 from course.graders.engine.grade import ExerciseResult, grade_exercises
+from course.graders.engine.learner.sandbox import unavailable_reason
 from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import Exercise, find_exercise, load_manifest
 from course.graders.kit.workspace import WorkspaceRecord, exercise_file, find_workspace
@@ -75,6 +77,9 @@ def grade_and_record(
                 f"{exercise_file(root, exercise.name)} does not exist: run `course init {root}` "
                 "to restore missing stubs (existing files are kept)."
             )
+    reason = unavailable_reason()
+    if reason:
+        print(f"note: your code runs unisolated on this machine ({reason}).", file=sys.stderr)
     results = grade_exercises(root, exercises, data=data)
     progress = WorkspaceRecord(root)
     for result in results:

@@ -44,17 +44,20 @@ def reference_run(exercise_name: str) -> tuple[Path, Path] | None:
     return importlib.import_module(f"tests.trained_runs.{exercise_name}").reference_run()
 
 
-def grade_file(exercise_name: str, impl: Path, warm: bool = False) -> ExerciseResult:
+def grade_file(
+    exercise_name: str, impl: Path, warm: bool = False, isolated: bool | None = None
+) -> ExerciseResult:
     """Grade one implementation file with the exercise's grader, as `course grade` does.
 
     `warm`: in a fork of this test process's warm grading process (as class grading does),
-    which spares Python's and torch's start-up: same engine, same verdicts.
+    which spares Python's and torch's start-up: same engine, same verdicts. `isolated`: as
+    grade_exercises' (None: sandboxed wherever this machine can).
     """
     impl, exercise = Path(impl), find_exercise(exercise_name)
     grade = _warm_grade if warm else grade_exercises
     siblings = sibling_solutions(exercise_name)
     if not siblings and exercise.trainer is None:
-        return grade(impl.parent, [exercise], impl=impl)[0]
+        return grade(impl.parent, [exercise], impl=impl, isolated=isolated)[0]
     with tempfile.TemporaryDirectory(prefix=f"course-{exercise_name}-") as scratch:
         folder = Path(scratch)
         shutil.copy(impl, folder / f"{exercise_name}.py")
@@ -64,15 +67,18 @@ def grade_file(exercise_name: str, impl: Path, warm: bool = False) -> ExerciseRe
         if run is not None:
             shutil.copytree(run, run_folder(folder, exercise_name))
         staged = folder / f"{exercise_name}.py"
-        return grade(folder, [exercise], impl=staged, data=data)[0]
+        return grade(folder, [exercise], impl=staged, data=data, isolated=isolated)[0]
 
 
 _warm_grader = WarmGrader()
 atexit.register(_warm_grader.close)
 
 
-def _warm_grade(workspace: Path, exercises: list, impl: Path, data: Path | None = None) -> list:
-    results = _warm_grader.grade(workspace, [e.name for e in exercises], data=data, impl=impl)
+def _warm_grade(
+    workspace: Path, exercises: list, impl: Path, data: Path | None = None, isolated=None
+) -> list:
+    names = [exercise.name for exercise in exercises]
+    results = _warm_grader.grade(workspace, names, data=data, impl=impl, isolated=isolated)
     return [ExerciseResult.from_json(result) for result in results]
 
 

@@ -103,13 +103,14 @@ def grade_class(
     graded = {}
     with contextlib.closing(slots), ThreadPoolExecutor(jobs, thread_name_prefix="grade") as pool:
         futures = [
-            pool.submit(_grade_one, submission, exercises, kit, data, isolate, slots)
+            pool.submit(
+                _grade_and_save, submission, exercises, kit, data, isolate, slots, results_folder
+            )  # fmt: skip
             for submission in todo
         ]
         try:
             for future in as_completed(futures):
                 result = future.result()
-                _save(results_folder, result, kit)
                 graded[result.student] = result
                 progress.graded(result)
         except KeyboardInterrupt:
@@ -118,6 +119,17 @@ def grade_class(
             raise
     every = {**kept, **graded}
     return [every[submission.student] for submission in submissions]
+
+
+def _grade_and_save(
+    submission: Submission, exercises: list[Exercise], kit: str, data: Path | None,
+    isolate: bool, slots: "_Slots", results_folder: Path,
+) -> StudentResult:  # fmt: skip
+    """Grade one submission and save its result at once, in the grading thread (so a run
+    interrupted in the main thread still saves what is in flight)."""
+    result = _grade_one(submission, exercises, kit, data, isolate, slots)
+    _save(results_folder, result, kit)
+    return result
 
 
 def _grade_one(
@@ -136,7 +148,7 @@ def _grade_one(
             os.chmod(scratch, 0o755)
             graded = grader.grade(
                 workspace, [exercise.name for exercise in present], data,
-                slot if isolate else None,
+                isolate_slot=slot if isolate else None, isolated=isolate,
             )  # fmt: skip
             results = {result["exercise"]: ExerciseResult.from_json(result) for result in graded}
     exercise_results = [results.get(exercise.name) or _missing(exercise) for exercise in exercises]

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from course.graders.engine import signed_report
 from course.graders.engine.declared import declared_checks
-from course.graders.engine.learner.limits import TORCH_IMPORT_SECONDS
+from course.graders.engine.learner.limits import TORCH_IMPORT_SECONDS, keep_memory_private
+from course.graders.engine.learner.sandbox import unavailable_reason
 from course.graders.kit.manifest import Exercise
 from course.graders.kit.paths import GRADERS_DIR, MANIFEST_PATH, grader_path
 
@@ -84,13 +85,15 @@ def grade_exercises(
     exercises: list[Exercise],
     impl: Path | None = None,
     data: Path | None = None,
+    isolated: bool | None = None,
     isolate_slot: int | None = None,
     fork: bool = False,
 ) -> list[ExerciseResult]:
     """Grade `exercises` of `workspace` (or the single file `impl`) in one pytest process.
 
     `data`: the dataset folder for checks that evaluate a trained model (`--data` of the CLI).
-    `isolate_slot`: run learner code sandboxed (learner/sandbox.py) as that slot's user.
+    `isolated`: run learner code in a sandbox (learner/sandbox.py); None: wherever this
+    machine can. `isolate_slot`: sandboxed as that grading slot's own user (class grading).
     `fork`: start the grading process as a fork of this one instead of a fresh interpreter,
     for a caller that has pytest and torch imported already and no threads (warm_grader.py).
     """
@@ -103,6 +106,7 @@ def grade_exercises(
         for exercise in exercises
         for check in declared[exercise.name]
     )
+    keep_memory_private()  # the key below lives in this process too
     fingerprint = grader_fingerprint()
     with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
         # absolute: the grading process runs in its own scratch folder
@@ -112,7 +116,9 @@ def grade_exercises(
         if data is not None:
             target += ["--data", str(Path(data).expanduser().resolve())]
         if isolate_slot is not None:
-            target += ["--isolate-slot", str(isolate_slot)]
+            target += ["--sandbox", "--sandbox-slot", str(isolate_slot)]
+        elif isolated or (isolated is None and unavailable_reason() is None):
+            target += ["--sandbox"]
         key = secrets.token_hex(32)
         returncode, log_tail, signed = _run_pytest(
             [str(grader_path(exercise.name)) for exercise in exercises] + target,

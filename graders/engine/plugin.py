@@ -21,7 +21,11 @@ from course.graders.engine.checks import (  # noqa: F401 - check re-exported
     check,
     register_check_marker,
 )
-from course.graders.engine.learner.limits import become_subreaper, kill_all_descendants
+from course.graders.engine.learner.limits import (
+    become_subreaper,
+    keep_memory_private,
+    kill_all_descendants,
+)
 from course.graders.engine.learner.process import LearnerFailure, LearnerProcess
 from course.graders.engine.learner.sandbox import Sandbox
 from course.graders.kit.manifest import find_exercise
@@ -36,9 +40,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--report-fd", type=int, help="pipe to write the signed results to")
     group.addoption("--key-fd", type=int, help="pipe carrying the key that signs the results")
     group.addoption("--data", help="dataset folder for checks that grade a trained model")
-    group.addoption(
-        "--isolate-slot", type=int, help="run learner code in a sandbox, as this slot's user"
-    )
+    group.addoption("--sandbox", action="store_true", help="run learner code in a sandbox")
+    group.addoption("--sandbox-slot", type=int, help="with --sandbox: as this slot's own user")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,6 +54,7 @@ def pytest_configure(config: pytest.Config) -> None:
         os.set_inheritable(report_fd, False)  # no learner process may hold the report pipe
     config.course_results = {}
     config.course_learners = {}
+    keep_memory_private()
     become_subreaper()
     if config.getoption("impl") is None and config.getoption("workspace") is None:
         return
@@ -182,8 +186,10 @@ def _start_learner(config: pytest.Config, exercise_name: str) -> LearnerProcess:
         impl_path = Path(config.getoption("impl"))
     else:
         impl_path = exercise_file(config.getoption("workspace"), exercise_name)
-    slot = config.getoption("isolate_slot")
-    return LearnerProcess(impl_path, exercise, None if slot is None else Sandbox(slot=slot))
+    sandbox = (
+        Sandbox(slot=config.getoption("sandbox_slot")) if config.getoption("sandbox") else None
+    )
+    return LearnerProcess(impl_path, exercise, sandbox)
 
 
 def _grader_files(args: list[str]) -> list[Path]:

@@ -4,7 +4,7 @@ Python's and torch's start-up each (class grading uses one per slot).
 
 Run as `python -m course.graders.engine.warm_grader`: reads one JSON request per line on
 stdin, {"workspace": DIR, "exercises": [names], "impl": FILE or null, "data": DIR or null,
-"isolate_slot": N or null}, and writes one JSON line per request on stdout: the results of grade_exercises.
+"isolated": true/false/null, "isolate_slot": N or null}, and writes one JSON line per request on stdout: the results of grade_exercises.
 It starts no thread and runs no torch operation itself, so each fork starts clean.
 """
 
@@ -32,6 +32,7 @@ def main() -> None:
             [find_exercise(name) for name in request["exercises"]],
             impl=Path(request["impl"]) if request.get("impl") else None,
             data=Path(request["data"]) if request.get("data") else None,
+            isolated=request.get("isolated"),
             isolate_slot=request.get("isolate_slot"),
             fork=True,
         )
@@ -56,10 +57,12 @@ class WarmGrader:
         data: Path | None = None,
         isolate_slot: int | None = None,
         impl: Path | None = None,
+        isolated: bool | None = None,
     ) -> list[dict]:
         """grade_exercises' results, as JSON, graded in a fork of the warm process."""
         request = {"workspace": str(workspace), "exercises": exercises, "impl": str(impl) if impl else None,
-                   "data": str(data) if data else None, "isolate_slot": isolate_slot}  # fmt: skip
+                   "data": str(data) if data else None, "isolated": isolated,
+                   "isolate_slot": isolate_slot}  # fmt: skip
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "course.graders.engine.warm_grader"],

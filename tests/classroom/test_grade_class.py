@@ -5,8 +5,10 @@ import csv
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -143,3 +145,32 @@ def test_a_folder_and_a_zip_of_the_same_student_give_one_submission_saying_so(tm
     (submission,) = find_submissions(tmp_path, [LSTM])
     assert submission.sources["lstm_cell"] == solution_path("lstm_cell").read_text()
     assert "a second submission under the same name" in submission.problems[0]
+
+
+@pytest.mark.slow
+@needs_isolation
+def test_an_interrupted_run_keeps_what_it_graded_and_the_next_run_goes_on_from_there(tmp_path):
+    folder = tmp_path / "class"
+    for number in range(6):
+        (folder / f"s{number}").mkdir(parents=True)
+        shutil.copy(solution_path("lstm_cell"), folder / f"s{number}" / "lstm_cell.py")
+    out = tmp_path / "out"
+    course = Path(sys.executable).with_name("course")
+    command = [str(course), "grade-class", str(folder), "--exercises", "lstm_cell",
+               "--jobs", "1", "--out", str(out)]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 300
+    while not list((out / "results").glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=300) == 130, process.stderr.read()
+    kept = sorted((out / "results").glob("*.json"))
+    assert 1 <= len(kept) < 6
+    assert all(json.loads(path.read_text())["earned"] == LSTM_POINTS for path in kept)
+    assert not list((out / "results").glob(".*.part"))
+    again = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert f"{len(kept)} of 6 already graded" in again.stdout
+    assert len(list((out / "results").glob("*.json"))) == 6

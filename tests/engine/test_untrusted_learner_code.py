@@ -3,6 +3,8 @@ checks are still graded, grading always ends, and the kit never shows its own tr
 
 Every case is the reference lstm_cell solution with one hostile act added, either at import
 time (spoiling every check) or inside `lstm_forward` (spoiling only the sequence check).
+These are the defences that hold without isolation, so learner code runs unsandboxed here
+(tests/classroom/test_isolation.py grades hostile code in the sandbox).
 """
 
 import time
@@ -41,7 +43,7 @@ def learner_file(tmp_path, *, at_import: str = "", in_sequence: str = "", replac
 
 def grade(path):
     started = time.monotonic()
-    result = grade_file(EXERCISE, path)
+    result = grade_file(EXERCISE, path, isolated=False)
     return result, time.monotonic() - started
 
 

@@ -20,6 +20,7 @@ OUTPUT_LIMIT_BYTES = 64 * 2**20
 """What learner code may print or write before the process is stopped."""
 
 _PR_SET_PDEATHSIG = 1
+_PR_SET_DUMPABLE = 4
 _PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_NO_NEW_PRIVS = 38
 
@@ -30,6 +31,12 @@ def prctl(option: int, value: int) -> bool:
         return ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
+
+
+def keep_memory_private() -> None:
+    """No process of the same user may read this one's memory or attach to it (/proc/PID/mem,
+    ptrace): the grading processes hold the key that signs the verdicts."""
+    prctl(_PR_SET_DUMPABLE, 0)
 
 
 def become_subreaper() -> None:

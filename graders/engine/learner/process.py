@@ -143,7 +143,7 @@ class LearnerProcess:
         ]  # fmt: skip
         if self.sandbox:
             command = sandboxed(
-                command + self.sandbox.worker_options(), self.impl_path.parent, self.sandbox.limits
+                command + self.sandbox.worker_options(), self.impl_path.parent, self.sandbox
             )
         with open(self._log_path, "ab") as log:
             self._process = subprocess.Popen(
@@ -215,6 +215,8 @@ class LearnerProcess:
             except subprocess.TimeoutExpired:
                 code = None
         self._stop()
+        if self.sandbox and code is not None and code > 128:
+            code = 128 - code  # bwrap, the worker's parent there, passes a signal on as 128 + N
         if code == -signal.SIGXFSZ:
             reason = f"it printed or wrote more than {OUTPUT_LIMIT_BYTES // 2**20} MB"
         elif code is not None and code < 0:

@@ -43,19 +43,21 @@ class SandboxLimits:
 
 @dataclass(frozen=True)
 class Sandbox:
-    """Run each learner process isolated, as the user of this grading slot."""
+    """Run each learner process isolated: as the user of its grading slot (class grading,
+    as root), or as the caller's own user without any capability (slot None: `course grade`)."""
 
-    slot: int = 0
+    slot: int | None = None
     limits: SandboxLimits = SandboxLimits()
 
     @property
     def uid(self) -> int:
-        return SANDBOX_UID + self.slot
+        """The user the worker becomes; -1: it stays the caller's."""
+        return SANDBOX_UID + self.slot if self.slot is not None and os.geteuid() == 0 else -1
 
     def worker_options(self) -> list[str]:
-        """What the worker needs to confine itself (worker.py); uid -1: keep the caller's."""
+        """What the worker needs to confine itself (worker.py)."""
         return [
-            f"uid={self.uid if os.geteuid() == 0 else -1}",
+            f"uid={self.uid}",
             f"processes={self.limits.processes}",
             f"memory={self.limits.memory_bytes}",
         ]
@@ -84,8 +86,9 @@ def _probe() -> str | None:
     return None
 
 
-def sandboxed(command: list[str], learner_folder: Path, limits: SandboxLimits) -> list[str]:
+def sandboxed(command: list[str], learner_folder: Path, sandbox: Sandbox) -> list[str]:
     """`command` (the learner worker) wrapped in bwrap with the view described above."""
+    limits = sandbox.limits
     readable = [
         *_system_folders(),
         Path(sys.base_prefix),
@@ -96,6 +99,8 @@ def sandboxed(command: list[str], learner_folder: Path, limits: SandboxLimits) -
     # As root: namespaces without a user namespace, and the worker becomes the slot's user.
     # Otherwise: a user namespace too, and the worker stays the caller's user.
     namespaces = ["--unshare-user"] if os.geteuid() != 0 else []
+    if os.geteuid() == 0 and sandbox.uid == -1:
+        namespaces += ["--cap-drop", "ALL"]  # root by name only: no capability at all
     namespaces += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                    "--unshare-cgroup-try"]  # fmt: skip
     wrapper = [
