@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from course.cli.options import DataOption, WorkspaceOption
+from course.cli.options import DataOption, WorkspaceOption, existing_folder
 from course.graders.engine.grade import ExerciseResult, grade_exercises
 from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import Exercise, find_exercise, load_manifest
@@ -30,6 +30,7 @@ def grade_command(
     exercises = load_manifest() if all_exercises else [find_exercise(name)]
     if data is not None and not any(exercise.dataset for exercise in exercises):
         raise UserError(f"--data: {name} reads no dataset (only exercises that train do).")
+    existing_folder(data, "--data")
     root = find_workspace(explicit=workspace)
     results = grade_and_record(root, exercises, data)
     if as_json:
@@ -114,19 +115,20 @@ def print_summary(
 ) -> None:
     table = Table(title="All exercises", title_justify="left")
     table.add_column("exercise")
-    table.add_column("points", justify="right")
     table.add_column("status")
     for exercise, result in zip(exercises, results):
-        status = (
-            "[green]passed[/]"
-            if result.passed
-            else f"[red]failing {sum(not c.passed for c in result.checks)}/{len(result.checks)}[/]"
-        )
-        table.add_row(exercise.name, f"{result.earned}/{result.total}", status)
+        table.add_row(exercise.name, result_status(result.earned, result.total, result.passed))
     console.print(table)
     earned = sum(result.earned for result in results)
     total = sum(result.total for result in results)
     console.print(f"[bold]Total: {earned}/{total} points[/]")
+
+
+def result_status(earned: int, total: int, passed: bool) -> str:
+    """An exercise's latest result in words, the same in `course list` and `grade --all`."""
+    if passed:
+        return f"[green]passed[/] {earned}/{total} points"
+    return f"[red]failing[/] {earned}/{total} points"
 
 
 def _escape(text: str) -> str:

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from course.cli.options import DataOption, WorkspaceOption
+from course.cli.options import DataOption, WorkspaceOption, existing_folder
 from course.graders.kit.errors import UserError
 from course.graders.kit.training import Reporter
 
@@ -19,10 +19,12 @@ def train_command(
     name: Annotated[str, typer.Argument(help="Exercise to train, e.g. cifar_challenge.")],
     data: DataOption = None,
     epochs: Annotated[
-        int | None, typer.Option(help="Epoch budget (default and limit: the exercise's).")
+        int | None, typer.Option(min=1, help="Epoch budget (default and limit: the exercise's).")
     ] = None,
     device: Annotated[str, typer.Option(help="cpu, cuda, or auto (cuda when available).")] = "auto",
-    batch_size: Annotated[int | None, typer.Option(help="Training batch size.")] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="Training batch size (default: the exercise's).")
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Train your model for an exercise that trains (e.g. on CIFAR-10) and save it for `course grade`."""
@@ -33,10 +35,9 @@ def train_command(
     from course.graders.kit.workspace import exercise_file, find_workspace, run_folder
 
     exercise = find_exercise(name)
+    existing_folder(data, "--data")
     trainer = load_trainer(exercise)
     epochs = trainer.DEFAULT_EPOCHS if epochs is None else epochs
-    if epochs < 1:
-        raise UserError("--epochs must be at least 1.")
     root = find_workspace(explicit=workspace)
     path = exercise_file(root, exercise.name)
     if not path.is_file():
@@ -64,7 +65,9 @@ def train_command(
             console.print(_learner_traceback(error, learner_frames(error, path.parent)))
             raise typer.Exit(1) from None
     console.print(result.message)
-    console.print(f"Next: course grade {name}" + (f" --data {data}" if data else ""))
+    console.print(
+        f"Next: course grade {name}" + (" (it grades on the same --data)" if data else "")
+    )
 
 
 def _device(choice: str) -> str:

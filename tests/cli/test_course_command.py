@@ -14,12 +14,13 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from course.cli.grading import print_result
+from course.cli.grading import print_result, print_summary
 from course.cli.main import app
 from course.graders.engine.declared import declared_checks
 from course.graders.engine.grade import CheckResult, ExerciseResult
 from course.graders.kit.manifest import find_exercise, load_manifest
 from course.graders.kit.paths import grader_path, solution_path
+from course.graders.kit.workspace import WorkspaceRecord
 
 COURSE = Path(sys.executable).with_name("course")
 runner = CliRunner()
@@ -63,6 +64,33 @@ def test_list_shows_every_exercise_with_points_and_not_started(workspace):
     assert "?" not in result.output.split("status")[1], "an exercise has no grader"
 
 
+def test_list_outside_any_workspace_says_where_it_looked_and_shows_no_results(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["list"])
+    assert result.exit_code == 0
+    assert f"no course workspace in {tmp_path.resolve()} or above it" in result.stderr
+    assert "course init DIR" in result.stderr
+    assert "not started" not in result.stdout, "no workspace: nothing is known to be started"
+    assert all(exercise.name in result.stdout for exercise in load_manifest())
+
+
+def test_failing_means_points_in_list_and_in_grade_all_alike(workspace):
+    WorkspaceRecord(workspace).record_result("lstm_cell", 12, LSTM_POINTS, False)
+    listed = runner.invoke(app, ["list", "--workspace", str(workspace)], env={"COLUMNS": "200"})
+    assert f"failing 12/{LSTM_POINTS} points" in listed.output
+    console = Console(record=True, width=200)
+    checks = [
+        CheckResult("a", "A.", 12, True, "", 0.1),
+        CheckResult("b", "B.", LSTM_POINTS - 13, False, "no", 0.1),
+        CheckResult("c", "C.", 1, False, "no", 0.1),
+    ]  # two failing checks of three: the status says points, never "2/3"
+    print_summary(console, [find_exercise("lstm_cell")], [ExerciseResult("lstm_cell", checks)])
+    assert f"failing 12/{LSTM_POINTS} points" in console.export_text()
+    assert "2/3" not in console.export_text()
+
+
 def test_hints_are_revealed_one_at_a_time_and_remembered(workspace):
     exercise = next(e for e in load_manifest() if e.name == "lstm_cell")
     first = runner.invoke(app, ["hint", "lstm_cell", "--workspace", str(workspace)])
@@ -89,7 +117,7 @@ def test_every_hint_is_written(workspace):
         (["grade"], "name one exercise"),
         (["grade", "lstm_cell", "--all"], "name one exercise"),
         (["hint", "nope"], "Valid names:"),
-        (["grade", "lstm_cell", "--workspace", "/nonexistent"], "not a course workspace"),
+        (["grade", "lstm_cell", "--workspace", "/nonexistent"], "/nonexistent does not exist"),
     ],
 )
 def test_bad_input_gets_one_clear_line_and_exit_code_2(tmp_path, args, says):
