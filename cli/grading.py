@@ -12,6 +12,7 @@ from course.cli.options import DataOption, WorkspaceOption, existing_folder
 from course.graders.engine.grade import ExerciseResult, grade_exercises
 from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import Exercise, find_exercise, load_manifest
+from course.graders.kit.training import trained_on
 from course.graders.kit.workspace import WorkspaceRecord, exercise_file, find_workspace
 
 
@@ -76,11 +77,43 @@ def grade_and_record(
                 f"{exercise_file(root, exercise.name)} does not exist: run `course init {root}` "
                 "to restore missing stubs (existing files are kept)."
             )
+    if data is None:
+        data = data_of_saved_runs(root, exercises)
     results = grade_exercises(root, exercises, data=data)
     progress = WorkspaceRecord(root)
     for result in results:
         progress.record_result(result.exercise, result.earned, result.total, result.passed)
     return results
+
+
+def data_of_saved_runs(root: Path, exercises: list[Exercise]) -> Path | None:
+    """The --data folder the saved runs of `exercises` were trained on, said on stderr, or
+    None when no saved run names one (their checks then read the default place)."""
+    recorded = {}
+    for exercise in exercises:
+        found = trained_on(root, exercise) if exercise.dataset else None
+        if found is not None:
+            recorded[exercise.name] = found
+    folders = {folder for folder, _ in recorded.values()}
+    if not folders:
+        return None
+    names = " ".join(recorded)
+    if len(folders) > 1:
+        raise UserError(
+            f"the saved runs of {', '.join(recorded)} were trained on different --data folders; "
+            f"grade them one at a time: `course grade NAME --data DIR`."
+        )
+    folder, summary = next(iter(recorded.values()))
+    if not folder.is_dir():
+        raise UserError(
+            f"{summary} says the run was trained on --data {folder}, which no longer exists: "
+            f"`course grade {names} --data DIR` with the dataset's folder."
+        )
+    Console(stderr=True).print(
+        f"data: {folder}, the --data of the saved run ({summary}); --data DIR grades on another.",
+        soft_wrap=True,
+    )
+    return folder
 
 
 def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -> None:

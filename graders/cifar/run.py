@@ -7,7 +7,8 @@ split and writes into <workspace>/runs/cifar_challenge/:
                    test set without running any learner code
     best.pt        the same weights as a state_dict (for the learner's own use)
     history.json   the per-epoch records train() returned
-    run.json       what was run: data, epochs, device, times
+    run.json       what was run: data (and the --data folder, for `course grade`), epochs,
+                   device, times
     curves.png, confusion.png (validation set), filters.png (first convolution)
 """
 
@@ -26,7 +27,7 @@ from course.graders.cifar import data as cifar_data
 from course.graders.cifar.export import export_model, load_exported
 from course.graders.cifar.plots import PLOT_FILES, first_convolution, save_plots
 from course.graders.kit.errors import UserError
-from course.graders.kit.training import Reporter, RunResult
+from course.graders.kit.training import DATA_KEY, RUN_SUMMARY_FILE, Reporter, RunResult
 from course.graders.kit.workspace import run_folder as workspace_run_folder
 
 EXERCISE = "cifar_challenge"
@@ -37,7 +38,7 @@ TARGET_ACCURACY = 0.80
 TRAIN_BATCH_SIZE = 256
 EVAL_BATCH_SIZE = 1000
 EXPORT_FILE, CHECKPOINT_FILE, HISTORY_FILE, RUN_FILE = (
-    "model.pt2", "best.pt", "history.json", "run.json",
+    "model.pt2", "best.pt", "history.json", RUN_SUMMARY_FILE,
 )  # fmt: skip
 HISTORY_KEYS = ("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr")
 
@@ -92,6 +93,7 @@ def train_and_save(
     summary = {
         "exercise": EXERCISE,
         "data": loaded.source,
+        DATA_KEY: str(Path(data).expanduser().resolve()) if data is not None else None,
         "decode_seconds": round(loaded.seconds, 2),
         "decoded_from_cache": loaded.from_cache,
         "epochs_requested": epochs,

@@ -20,7 +20,8 @@ from course.graders.engine.declared import declared_checks
 from course.graders.engine.grade import CheckResult, ExerciseResult
 from course.graders.kit.manifest import find_exercise, load_manifest
 from course.graders.kit.paths import grader_path, solution_path
-from course.graders.kit.workspace import WorkspaceRecord
+from course.graders.kit.training import DATA_KEY, RUN_SUMMARY_FILE
+from course.graders.kit.workspace import WorkspaceRecord, run_folder
 
 COURSE = Path(sys.executable).with_name("course")
 runner = CliRunner()
@@ -139,6 +140,18 @@ def test_a_deleted_exercise_file_is_reported_not_crashed_on(workspace):
     result = course("grade", "lstm_cell", cwd=workspace)
     assert result.returncode == 2
     assert "does not exist" in result.stderr and "course init" in result.stderr
+
+
+def test_grading_a_run_whose_data_folder_is_gone_says_the_command_to_run(workspace):
+    exercise = next(exercise for exercise in load_manifest() if exercise.dataset)
+    summary = run_folder(workspace, exercise.name) / RUN_SUMMARY_FILE
+    summary.parent.mkdir(parents=True)
+    summary.write_text(json.dumps({DATA_KEY: str(workspace / "moved-away")}))
+    result = course("grade", exercise.name, cwd=workspace)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert f"--data {workspace / 'moved-away'}, which no longer exists" in result.stderr
+    assert f"`course grade {exercise.name} --data DIR`" in result.stderr
 
 
 def test_help_lists_every_command_with_its_summary(tmp_path):

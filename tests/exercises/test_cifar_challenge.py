@@ -66,6 +66,19 @@ def test_course_grade_data_reaches_the_grader_and_the_trained_reference_earns_fu
     ), accuracy_check  # a passed result check says what it measured
 
 
+def test_course_grade_without_data_uses_the_folder_the_run_was_trained_on_and_says_so(tmp_path):
+    data, run = reference_run()  # trained with `course train --data DATA`
+    workspace = workspace_with_run(tmp_path / "ws", run)
+    result = subprocess.run(
+        [str(COURSE), "grade", "cifar_challenge", "--json"],
+        cwd=workspace, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    report = json.loads(result.stdout)
+    assert (report["earned"], result.returncode) == (report["total"], 0), result.stdout
+    assert f"data: {data.resolve()}, the --data of the saved run" in result.stderr
+
+
 def test_course_train_saves_the_model_history_and_three_plots():
     _, run = reference_run()
     history = json.loads((run / cifar_run.HISTORY_FILE).read_text())
