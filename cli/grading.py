@@ -118,7 +118,15 @@ def data_of_saved_runs(root: Path, exercises: list[Exercise]) -> Path | None:
 
 def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -> None:
     """One table per exercise: a row per check, the message under each failing one and what
-    a passed one measured, where its grader says."""
+    a passed one measured, where its grader says. A failure that every failing check shares
+    (a syntax error, a file that does not import) is shown once, above the table, and its
+    checks are marked as not run."""
+    stopped_by = _shared_failure(result)
+    if stopped_by:
+        console.print(
+            f"[bold]{exercise.name}[/]: every check below stopped at this, so none of them ran:"
+        )
+        console.print(f"[red]{_escape(stopped_by)}[/]")
     table = Table(
         title=f"{exercise.name} — {exercise.title}",
         title_justify="left",
@@ -132,7 +140,11 @@ def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -
         mark = "[green]✓[/]" if check.passed else "[red]✗[/]"
         text = _escape(check.description)
         if not check.passed:
-            text += f"\n[red]{_escape(check.message)}[/]"
+            text += (
+                "\n[dim]not run (see above)[/]"
+                if stopped_by
+                else f"\n[red]{_escape(check.message)}[/]"
+            )
         elif check.message:
             text += f"\n[green]{_escape(check.message)}[/]"
         table.add_row(mark, f"{check.earned}/{check.points}", text)
@@ -141,6 +153,13 @@ def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -
     console.print(f"[bold {colour}]{exercise.name}: {result.earned}/{result.total} points[/]")
     if not result.passed:
         console.print(f"Stuck? `course hint {exercise.name}` reveals the next hint.")
+
+
+def _shared_failure(result: ExerciseResult) -> str | None:
+    """The one message of every failing check, when two or more failed with the same one."""
+    messages = {check.message for check in result.checks if not check.passed}
+    failing = sum(not check.passed for check in result.checks)
+    return messages.pop() if failing > 1 and len(messages) == 1 and "" not in messages else None
 
 
 def print_summary(

@@ -201,6 +201,26 @@ def test_the_table_shows_a_failed_checks_message_and_what_a_passed_check_measure
     assert "cifar_challenge: 8/10 points" in text
 
 
+def test_a_file_that_does_not_import_is_shown_once_above_the_checks_marked_not_run():
+    exercise = find_exercise("attention")
+    declared = declared_checks(grader_path("attention"))
+    syntax_error = (
+        "Importing your file failed. Your code raised SyntaxError: invalid syntax "
+        "(attention.py, line 62)\n  attention.py, line 62, in <module>\n    def oops(:"
+    )
+    result = ExerciseResult(
+        exercise.name,
+        [CheckResult(c.name, c.description, c.points, False, syntax_error, 0.1) for c in declared],
+    )
+    console = Console(record=True, width=200)
+    print_result(console, exercise, result)
+    text = console.export_text()
+    assert text.count("SyntaxError: invalid syntax") == 1
+    assert text.index("SyntaxError") < text.index(declared[0].description[:40])
+    assert text.count("not run (see above)") == len(declared) > 1
+    assert f"attention: 0/{result.total} points" in text
+
+
 @pytest.mark.slow
 def test_watch_regrades_when_the_file_is_saved(workspace):
     target = workspace / "exercises" / "lstm_cell.py"
