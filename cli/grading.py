@@ -57,14 +57,16 @@ def watch_command(
     root = find_workspace(explicit=workspace)
     path = exercise_file(root, exercise.name)
     console = Console()
-    console.print(f"Watching {path} — save it to re-grade, Ctrl-C to stop.")
-    print_result(console, exercise, grade_and_record(root, [exercise])[0])
+    watching = f"Watching {path}: save it to re-grade, Ctrl-C to stop."
     try:
-        for _changes in watch(path, debounce=300, raise_interrupt=False):
+        print_result(console, exercise, grade_and_record(root, [exercise])[0])
+        console.print(watching)
+        for _changes in watch(path, debounce=300, raise_interrupt=True):
             console.rule(f"[bold]{path.name} changed")
             print_result(console, exercise, grade_and_record(root, [exercise])[0])
+            console.print(watching)
     except KeyboardInterrupt:
-        pass
+        console.print(f"Stopped watching {path.name}.")
 
 
 def grade_and_record(

@@ -4,6 +4,7 @@ import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -222,7 +223,7 @@ def test_a_file_that_does_not_import_is_shown_once_above_the_checks_marked_not_r
 
 
 @pytest.mark.slow
-def test_watch_regrades_when_the_file_is_saved(workspace):
+def test_watch_regrades_when_the_file_is_saved_and_stops_calmly_on_ctrl_c(workspace):
     target = workspace / "exercises" / "lstm_cell.py"
     watcher = subprocess.Popen(
         [str(COURSE), "watch", "lstm_cell"], cwd=workspace, stdout=subprocess.PIPE,
@@ -232,21 +233,30 @@ def test_watch_regrades_when_the_file_is_saved(workspace):
     threading.Thread(
         target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True
     ).start()
+    full_marks = f"lstm_cell: {LSTM_POINTS}/{LSTM_POINTS} points"
     try:
         seen = read_until(lines, f"lstm_cell: 0/{LSTM_POINTS} points")
         deadline = time.monotonic() + 90
-        while (
-            f"lstm_cell: {LSTM_POINTS}/{LSTM_POINTS} points" not in seen
-        ):  # saved again until the watcher notices
+        while full_marks not in seen:  # saved again until the watcher notices
             assert time.monotonic() < deadline, f"never re-graded:\n{seen}"
             shutil.copy(solution_path("lstm_cell"), target)
-            seen += read_until(
-                lines, f"lstm_cell: {LSTM_POINTS}/{LSTM_POINTS} points", seconds=5, required=False
-            )
+            seen += read_until(lines, full_marks, seconds=5, required=False)
         assert "lstm_cell.py changed" in seen
+        after_regrade = read_until(lines, "Ctrl-C to stop", seconds=10)
+        assert f"Watching {target}" in after_regrade, "after a re-grade it says what it watches"
+        watcher.send_signal(signal.SIGINT)
+        assert watcher.wait(timeout=30) == 0
+        time.sleep(0.5)
+        stopping = "".join(iter_queue(lines))
+        assert stopping.strip() == "Stopped watching lstm_cell.py.", stopping
     finally:
-        watcher.terminate()
+        watcher.kill()
         watcher.wait(timeout=10)
+
+
+def iter_queue(lines: queue.Queue):
+    while not lines.empty():
+        yield lines.get()
 
 
 def read_until(lines: queue.Queue, text: str, seconds: float = 90, required: bool = True) -> str:
