@@ -91,7 +91,7 @@ def _learner_traceback(error: Exception, frames: list) -> str:
 
 
 class _LiveReport(Reporter):
-    """A rich progress bar fed by the trainer's Reporter calls: epoch, batch, loss, accuracy, img/s."""
+    """A rich progress bar fed by the trainer's Reporter calls: epoch, batch, accuracy, img/s."""
 
     def __init__(self, console: Console, epochs: int):
         self.console, self.epochs = console, epochs
@@ -99,14 +99,14 @@ class _LiveReport(Reporter):
             TextColumn("[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("loss {task.fields[loss]:.3f}  acc {task.fields[acc]:.1%}"),
+            TextColumn("train acc {task.fields[acc]:.1%}"),
             TextColumn("{task.fields[speed]:,.0f} img/s"),
             TimeRemainingColumn(),
             console=console,
             transient=False,
         )
         self.task = None
-        self._sums = [0.0, 0, 0]
+        self._correct = self._seen = 0
 
     def __enter__(self):
         self.progress.start()
@@ -124,27 +124,22 @@ class _LiveReport(Reporter):
     def epoch_started(self, epoch: int, batches: int) -> None:
         import time
 
-        self._sums, self._start = [0.0, 0, 0], time.perf_counter()
-        fields = {"epoch": epoch, "epochs": self.epochs, "loss": 0.0, "acc": 0.0, "speed": 0.0}
+        self._correct, self._seen, self._start = 0, 0, time.perf_counter()
+        fields = {"epoch": epoch, "epochs": self.epochs, "acc": 0.0, "speed": 0.0}
         if self.task is not None:
             self.progress.remove_task(self.task)
         self.task = self.progress.add_task("train", total=batches, **fields)
 
-    def batch_done(self, images: int, loss: float, correct: int) -> None:
+    def batch_done(self, images: int, correct: int) -> None:
         import time
 
-        self._sums[0] += loss * images
-        self._sums[1] += correct
-        self._sums[2] += images
-        seen = self._sums[2]
-        speed = seen / max(time.perf_counter() - self._start, 1e-9)
-        self.progress.update(
-            self.task, advance=1, loss=self._sums[0] / seen, acc=self._sums[1] / seen, speed=speed
-        )
+        self._correct += correct
+        self._seen += images
+        speed = self._seen / max(time.perf_counter() - self._start, 1e-9)
+        self.progress.update(self.task, advance=1, acc=self._correct / self._seen, speed=speed)
 
     def epoch_done(self, epoch: int, val_accuracy: float) -> None:
-        seen = max(self._sums[2], 1)
         self.progress.console.print(
-            f"epoch {epoch:2d}: train loss {self._sums[0] / seen:.3f} acc {self._sums[1] / seen:.1%}"
+            f"epoch {epoch:2d}: train acc {self._correct / max(self._seen, 1):.1%}"
             f"  validation acc {val_accuracy:.1%}"
         )

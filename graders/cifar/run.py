@@ -110,11 +110,27 @@ def train_and_save(
     (folder / RUN_FILE).write_text(json.dumps(summary, indent=2), encoding="utf-8")
     save_plots(history, confusion, first_convolution(model), folder, goal=TARGET_ACCURACY)
     message = (
+        f"{history_table(history)}\n"
         f"[bold]Saved[/] {folder}: {summary['epochs_run']} epochs in {summary['train_seconds']:.0f} s "
         f"(data {summary['decode_seconds']:.1f} s), validation accuracy of the saved model "
         f"[bold]{val_accuracy:.2%}[/].\nPlots: {', '.join(PLOT_FILES)}."
     )
     return RunResult(folder, history, summary, message)
+
+
+def history_table(history: list[dict]) -> str:
+    """The history as train() returned it, one line per epoch: what history.json holds and
+    curves.png draws, so the console shows the same numbers."""
+    lines = [
+        "Per epoch, as your train() returned it (history.json; curves.png draws it):",
+        "epoch  train loss  train acc  val loss  val acc  learning rate",
+    ]
+    lines += [
+        f"{r['epoch']:5.0f}  {r['train_loss']:10.3f}  {r['train_acc']:9.1%}  "
+        f"{r['val_loss']:8.3f}  {r['val_acc']:7.1%}  {r['lr']:13.3g}"
+        for r in history
+    ]
+    return "\n".join(lines)
 
 
 def checked_history(history: object) -> list[dict]:
@@ -166,7 +182,8 @@ def cpu_model() -> str:
 def _watch_training(
     model: nn.Module, train_loader, val_loader, reporter: Reporter
 ) -> Callable[[], None]:
-    """Report epochs, batches, loss and accuracy from the outside, whatever train() prints.
+    """Report epochs, batches and accuracy from the outside, whatever train() prints (not a
+    loss: which loss train() minimises is its own to say, in the history it returns).
 
     The loaders say when a pass starts and which labels go out; a forward hook sees the
     logits the model makes for them. Returns the function that stops watching.
@@ -194,8 +211,7 @@ def _watch_training(
         logits = output.detach().float().cpu()
         correct = int((logits.argmax(1) == labels).sum())
         if state["phase"] == "train":
-            loss = float(nn.functional.cross_entropy(logits, labels))
-            reporter.batch_done(len(labels), loss, correct)
+            reporter.batch_done(len(labels), correct)
             return
         state["correct"] += correct
         state["seen"] += len(labels)

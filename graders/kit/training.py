@@ -28,11 +28,16 @@ DATA_KEY = "data_option"
 
 
 class Reporter:
-    """What a trainer tells the caller while it trains; the CLI draws it as a live bar."""
+    """What a trainer tells the caller while it trains; the CLI draws it as a live bar.
+
+    No loss: the loss is the one train() returns in its history (its own criterion, label
+    smoothing and all), known only when train() returns; RunResult.message shows it then,
+    the same numbers history.json saves and the plots draw.
+    """
 
     def data_ready(self, description: str) -> None: ...
     def epoch_started(self, epoch: int, batches: int) -> None: ...
-    def batch_done(self, images: int, loss: float, correct: int) -> None: ...
+    def batch_done(self, images: int, correct: int) -> None: ...
     def epoch_done(self, epoch: int, val_accuracy: float) -> None: ...
 
 
@@ -45,7 +50,7 @@ class RunResult:
     summary: dict
     """What run.json holds."""
     message: str
-    """One or two lines for the learner: what was saved and what it measured."""
+    """What to tell the learner: the history as saved, what was saved and what it measured."""
 
 
 def load_trainer(exercise: Exercise) -> ModuleType:
