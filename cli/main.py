@@ -49,8 +49,7 @@ def run() -> None:
     and exit code 2."""
     try:
         sys.exit(app(prog_name="course", standalone_mode=False) or 0)
-    except NoArgsIsHelpError as error:  # `course` alone: the help, as before
-        error.show()
+    except NoArgsIsHelpError as error:  # `course` alone: typer printed the help, as before
         sys.exit(error.exit_code)
     except UsageError as error:
         named = next((arg for arg in sys.argv[1:] if arg in COMMANDS), None)
@@ -60,7 +59,10 @@ def run() -> None:
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    except (KeyboardInterrupt, typer.Abort):
+    except typer.Abort:  # EOF at a prompt: what typer's own handling said
+        print("Aborted!", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as error:  # a bug of ours: one line for the user, the traceback on request

@@ -149,6 +149,11 @@ def test_every_command_still_has_help_with_exit_0(name, tmp_path, monkeypatch, c
     assert code == 0 and "Usage: course" in out and err == ""
 
 
+def test_course_alone_prints_the_help_on_stdout_and_exits_2_as_before(monkeypatch, capsys):
+    code, out, err = course(monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "Usage: course [OPTIONS] COMMAND" in out and err == ""
+
+
 PYTHON_LOOKING_METAVARS = re.compile(r"<(bool|int|float|str|path|list\[|tuple)|\{\w+\}|x>=|x<=")
 
 
