@@ -115,7 +115,7 @@ def _what_is_wanted(param, complaint: str) -> str:
         return "must be a whole number"
     if annotation is float:
         return "must be a number"
-    return f"cannot be that ({complaint})"
+    return f"is not valid here: {complaint[:1].lower()}{complaint[1:].rstrip('.')}"
 
 
 def _range_in_words(low, high) -> str | None:
