@@ -7,16 +7,24 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from course.cli.grading import result_status
 from course.cli.options import WorkspaceOption
 from course.graders.engine.declared import declared_checks
 from course.graders.kit.manifest import find_exercise, load_manifest
 from course.graders.kit.paths import grader_path
-from course.graders.kit.workspace import WorkspaceRecord, create_workspace, find_workspace
+from course.graders.kit.workspace import (
+    WorkspaceRecord,
+    create_workspace,
+    find_workspace,
+    nearest_workspace,
+    searched,
+)
 
 
 def list_command(workspace: WorkspaceOption = None) -> None:
     """Show every exercise with its topic, points and your latest result."""
-    progress = _progress_if_any(workspace)
+    root = find_workspace(explicit=workspace) if workspace else nearest_workspace(Path.cwd())
+    progress = WorkspaceRecord(root) if root else None
     table = Table(title="Exercises", title_justify="left")
     for column in ("#", "exercise", "title", "topic", "points", "status"):
         table.add_column(column, justify="right" if column in ("#", "points") else "left")
@@ -24,9 +32,15 @@ def list_command(workspace: WorkspaceOption = None) -> None:
         table.add_row(
             str(exercise.order), exercise.name, exercise.title, exercise.topic,
             _points(exercise.name),
-            _status(progress.result(exercise.name) if progress else None),
+            _status(progress.result(exercise.name)) if progress else "-",
         )  # fmt: skip
     Console().print(table)
+    if root is None:
+        Console(stderr=True).print(
+            f"[yellow]{searched(Path.cwd())}: your results are not shown. "
+            "`course init DIR` creates one; --workspace DIR names one.[/]",
+            soft_wrap=True,
+        )
 
 
 def hint_command(
@@ -48,7 +62,8 @@ def hint_command(
 
 def init_command(
     folder: Annotated[
-        Path, typer.Argument(help="Folder for the new workspace (created if needed).")
+        Path,
+        typer.Argument(metavar="DIR", help="Folder for the new workspace (created if needed)."),
     ],
 ) -> None:
     """Create a workspace with the untouched exercise stubs; existing files are never overwritten."""
@@ -61,17 +76,6 @@ def init_command(
     console.print(f"Next: cd {folder} && course list")
 
 
-def _progress_if_any(workspace: Path | None) -> WorkspaceRecord | None:
-    from course.graders.kit.errors import UserError
-
-    try:
-        return WorkspaceRecord(find_workspace(explicit=workspace))
-    except UserError:
-        if workspace is not None:
-            raise
-        return None
-
-
 def _points(exercise_name: str) -> str:
     grader = grader_path(exercise_name)
     if not grader.is_file():
@@ -82,6 +86,4 @@ def _points(exercise_name: str) -> str:
 def _status(result: dict | None) -> str:
     if result is None:
         return "not started"
-    if result["passed"]:
-        return "[green]passed[/]"
-    return f"[red]failing[/] {result['earned']}/{result['total']}"
+    return result_status(result["earned"], result["total"], result["passed"])

@@ -9,11 +9,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from course.cli.options import DataOption, WorkspaceOption
+from course.cli.options import DataOption, WorkspaceOption, existing_folder
 from course.graders.engine.grade import ExerciseResult, grade_exercises
 from course.graders.engine.learner.sandbox import unavailable_reason
 from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import Exercise, find_exercise, load_manifest
+from course.graders.kit.training import trained_on
 from course.graders.kit.workspace import WorkspaceRecord, exercise_file, find_workspace
 
 
@@ -32,6 +33,7 @@ def grade_command(
     exercises = load_manifest() if all_exercises else [find_exercise(name)]
     if data is not None and not any(exercise.dataset for exercise in exercises):
         raise UserError(f"--data: {name} reads no dataset (only exercises that train do).")
+    existing_folder(data, "--data")
     root = find_workspace(explicit=workspace)
     results = grade_and_record(root, exercises, data)
     if as_json:
@@ -57,14 +59,16 @@ def watch_command(
     root = find_workspace(explicit=workspace)
     path = exercise_file(root, exercise.name)
     console = Console()
-    console.print(f"Watching {path} — save it to re-grade, Ctrl-C to stop.")
-    print_result(console, exercise, grade_and_record(root, [exercise])[0])
+    watching = f"Watching {path}: save it to re-grade, Ctrl-C to stop."
     try:
-        for _changes in watch(path, debounce=300, raise_interrupt=False):
+        print_result(console, exercise, grade_and_record(root, [exercise])[0])
+        console.print(watching)
+        for _changes in watch(path, debounce=300, raise_interrupt=True):
             console.rule(f"[bold]{path.name} changed")
             print_result(console, exercise, grade_and_record(root, [exercise])[0])
+            console.print(watching)
     except KeyboardInterrupt:
-        pass
+        console.print(f"Stopped watching {path.name}.")
 
 
 def grade_and_record(
@@ -77,6 +81,8 @@ def grade_and_record(
                 f"{exercise_file(root, exercise.name)} does not exist: run `course init {root}` "
                 "to restore missing stubs (existing files are kept)."
             )
+    if data is None:
+        data = data_of_saved_runs(root, exercises)
     reason = unavailable_reason()
     if reason:
         print(f"note: your code runs unisolated on this machine ({reason}).", file=sys.stderr)
@@ -87,9 +93,47 @@ def grade_and_record(
     return results
 
 
+def data_of_saved_runs(root: Path, exercises: list[Exercise]) -> Path | None:
+    """The --data folder the saved runs of `exercises` were trained on, said on stderr, or
+    None when no saved run names one (their checks then read the default place)."""
+    recorded = {}
+    for exercise in exercises:
+        found = trained_on(root, exercise) if exercise.dataset else None
+        if found is not None:
+            recorded[exercise.name] = found
+    folders = {folder for folder, _ in recorded.values()}
+    if not folders:
+        return None
+    names = " ".join(recorded)
+    if len(folders) > 1:
+        raise UserError(
+            f"the saved runs of {', '.join(recorded)} were trained on different --data folders; "
+            f"grade them one at a time: `course grade NAME --data DIR`."
+        )
+    folder, summary = next(iter(recorded.values()))
+    if not folder.is_dir():
+        raise UserError(
+            f"{summary} says the run was trained on --data {folder}, which no longer exists: "
+            f"`course grade {names} --data DIR` with the dataset's folder."
+        )
+    Console(stderr=True).print(
+        f"data: {folder}, the --data of the saved run ({summary}); --data DIR grades on another.",
+        soft_wrap=True,
+    )
+    return folder
+
+
 def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -> None:
     """One table per exercise: a row per check, the message under each failing one and what
-    a passed one measured, where its grader says."""
+    a passed one measured, where its grader says. A failure that every failing check shares
+    (a syntax error, a file that does not import) is shown once, above the table, and its
+    checks are marked as not run."""
+    stopped_by = _shared_failure(result)
+    if stopped_by:
+        console.print(
+            f"[bold]{exercise.name}[/]: every check below stopped at this, so none of them ran:"
+        )
+        console.print(f"[red]{_escape(stopped_by)}[/]")
     table = Table(
         title=f"{exercise.name} — {exercise.title}",
         title_justify="left",
@@ -103,7 +147,11 @@ def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -
         mark = "[green]✓[/]" if check.passed else "[red]✗[/]"
         text = _escape(check.description)
         if not check.passed:
-            text += f"\n[red]{_escape(check.message)}[/]"
+            text += (
+                "\n[dim]not run (see above)[/]"
+                if stopped_by
+                else f"\n[red]{_escape(check.message)}[/]"
+            )
         elif check.message:
             text += f"\n[green]{_escape(check.message)}[/]"
         table.add_row(mark, f"{check.earned}/{check.points}", text)
@@ -114,24 +162,32 @@ def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -
         console.print(f"Stuck? `course hint {exercise.name}` reveals the next hint.")
 
 
+def _shared_failure(result: ExerciseResult) -> str | None:
+    """The one message of every failing check, when two or more failed with the same one."""
+    messages = {check.message for check in result.checks if not check.passed}
+    failing = sum(not check.passed for check in result.checks)
+    return messages.pop() if failing > 1 and len(messages) == 1 and "" not in messages else None
+
+
 def print_summary(
     console: Console, exercises: list[Exercise], results: list[ExerciseResult]
 ) -> None:
     table = Table(title="All exercises", title_justify="left")
     table.add_column("exercise")
-    table.add_column("points", justify="right")
     table.add_column("status")
     for exercise, result in zip(exercises, results):
-        status = (
-            "[green]passed[/]"
-            if result.passed
-            else f"[red]failing {sum(not c.passed for c in result.checks)}/{len(result.checks)}[/]"
-        )
-        table.add_row(exercise.name, f"{result.earned}/{result.total}", status)
+        table.add_row(exercise.name, result_status(result.earned, result.total, result.passed))
     console.print(table)
     earned = sum(result.earned for result in results)
     total = sum(result.total for result in results)
     console.print(f"[bold]Total: {earned}/{total} points[/]")
+
+
+def result_status(earned: int, total: int, passed: bool) -> str:
+    """An exercise's latest result in words, the same in `course list` and `grade --all`."""
+    if passed:
+        return f"[green]passed[/] {earned}/{total} points"
+    return f"[red]failing[/] {earned}/{total} points"
 
 
 def _escape(text: str) -> str:

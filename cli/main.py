@@ -8,8 +8,11 @@ import os
 import sys
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
 from course.cli import exercises, grade_class, grading, quiz, release, train
+from course.cli.options import WorkspaceOption
+from course.cli.usage import KitCommand, KitGroup, usage_error_line
 from course.graders.kit.errors import UserError
 
 app = typer.Typer(
@@ -18,25 +21,48 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=KitGroup,
 )
-app.command("grade")(grading.grade_command)
-app.command("watch")(grading.watch_command)
-app.command("list")(exercises.list_command)
-app.command("hint")(exercises.hint_command)
-app.command("init")(exercises.init_command)
-app.command("quiz")(quiz.quiz_command)
-app.command("release")(release.release_command)
-app.command("train")(train.train_command)
-app.command("grade-class")(grade_class.grade_class_command)
+COMMANDS = {
+    "grade": grading.grade_command,
+    "watch": grading.watch_command,
+    "list": exercises.list_command,
+    "hint": exercises.hint_command,
+    "init": exercises.init_command,
+    "quiz": quiz.quiz_command,
+    "release": release.release_command,
+    "train": train.train_command,
+    "grade-class": grade_class.grade_class_command,
+}
+for _name, _command in COMMANDS.items():
+    app.command(_name, cls=KitCommand)(_command)
+
+
+@app.callback()
+def _every_command(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
+    """--workspace before the command (`course -w DIR grade x`) means the same as after it."""
+    if workspace is not None:
+        ctx.default_map = {name: {"workspace": str(workspace)} for name in COMMANDS}
 
 
 def run() -> None:
-    """Console-script entry point: user errors become one line on stderr and exit code 2."""
+    """Console-script entry point: user errors and usage errors become one line on stderr
+    and exit code 2."""
     try:
-        app()
+        sys.exit(app(prog_name="course", standalone_mode=False) or 0)
+    except NoArgsIsHelpError as error:  # `course` alone: typer printed the help, as before
+        sys.exit(error.exit_code)
+    except UsageError as error:
+        named = next((arg for arg in sys.argv[1:] if arg in COMMANDS), None)
+        command = f"course {named}" if named else "course"
+        print(f"error: {usage_error_line(error, command)}", file=sys.stderr)
+        sys.exit(2)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
+    except typer.Abort:  # EOF at a prompt: what typer's own handling said
+        print("Aborted!", file=sys.stderr)
+        sys.exit(1)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)

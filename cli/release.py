@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from course.graders.kit.errors import UserError
 from course.graders.notebooks.release import (
     DEFAULT_ASSIGNMENT,
     DEFAULT_COURSE_DIR,
@@ -28,7 +29,11 @@ def release_command(
     ] = False,
 ) -> None:
     """Write an nbgrader course directory: nbgrader_config.py and a notebook per exercise."""
-    release = release_course(out, assignment, force=force)
+    try:
+        release = release_course(out, assignment, force=force)
+    except OSError as error:  # --out under a file, or a folder we may not write
+        where = error.filename or out
+        raise UserError(f"--out {out}: cannot write {where}: {error.strerror}.") from None
     console = Console()
     for relative, status in release.files.items():
         colour = _STATUS_COLOURS[status]

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from course.cli.options import DataOption, WorkspaceOption
+from course.cli.options import DataOption, WorkspaceOption, existing_folder
 from course.graders.kit.errors import UserError
 from course.graders.kit.training import Reporter
 
@@ -19,10 +19,12 @@ def train_command(
     name: Annotated[str, typer.Argument(help="Exercise to train, e.g. cifar_challenge.")],
     data: DataOption = None,
     epochs: Annotated[
-        int | None, typer.Option(help="Epoch budget (default and limit: the exercise's).")
+        int | None, typer.Option(min=1, help="Epoch budget (default and limit: the exercise's).")
     ] = None,
     device: Annotated[str, typer.Option(help="cpu, cuda, or auto (cuda when available).")] = "auto",
-    batch_size: Annotated[int | None, typer.Option(help="Training batch size.")] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="Training batch size (default: the exercise's).")
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Train your model for an exercise that trains (e.g. on CIFAR-10) and save it for `course grade`."""
@@ -33,10 +35,9 @@ def train_command(
     from course.graders.kit.workspace import exercise_file, find_workspace, run_folder
 
     exercise = find_exercise(name)
+    existing_folder(data, "--data")
     trainer = load_trainer(exercise)
     epochs = trainer.DEFAULT_EPOCHS if epochs is None else epochs
-    if epochs < 1:
-        raise UserError("--epochs must be at least 1.")
     root = find_workspace(explicit=workspace)
     path = exercise_file(root, exercise.name)
     if not path.is_file():
@@ -64,7 +65,9 @@ def train_command(
             console.print(_learner_traceback(error, learner_frames(error, path.parent)))
             raise typer.Exit(1) from None
     console.print(result.message)
-    console.print(f"Next: course grade {name}" + (f" --data {data}" if data else ""))
+    console.print(
+        f"Next: course grade {name}" + (" (it grades on the same --data)" if data else "")
+    )
 
 
 def _device(choice: str) -> str:
@@ -88,7 +91,7 @@ def _learner_traceback(error: Exception, frames: list) -> str:
 
 
 class _LiveReport(Reporter):
-    """A rich progress bar fed by the trainer's Reporter calls: epoch, batch, loss, accuracy, img/s."""
+    """A rich progress bar fed by the trainer's Reporter calls: epoch, batch, accuracy, img/s."""
 
     def __init__(self, console: Console, epochs: int):
         self.console, self.epochs = console, epochs
@@ -96,14 +99,14 @@ class _LiveReport(Reporter):
             TextColumn("[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("loss {task.fields[loss]:.3f}  acc {task.fields[acc]:.1%}"),
+            TextColumn("train acc {task.fields[acc]:.1%}"),
             TextColumn("{task.fields[speed]:,.0f} img/s"),
             TimeRemainingColumn(),
             console=console,
             transient=False,
         )
         self.task = None
-        self._sums = [0.0, 0, 0]
+        self._correct = self._seen = 0
 
     def __enter__(self):
         self.progress.start()
@@ -121,27 +124,22 @@ class _LiveReport(Reporter):
     def epoch_started(self, epoch: int, batches: int) -> None:
         import time
 
-        self._sums, self._start = [0.0, 0, 0], time.perf_counter()
-        fields = {"epoch": epoch, "epochs": self.epochs, "loss": 0.0, "acc": 0.0, "speed": 0.0}
+        self._correct, self._seen, self._start = 0, 0, time.perf_counter()
+        fields = {"epoch": epoch, "epochs": self.epochs, "acc": 0.0, "speed": 0.0}
         if self.task is not None:
             self.progress.remove_task(self.task)
         self.task = self.progress.add_task("train", total=batches, **fields)
 
-    def batch_done(self, images: int, loss: float, correct: int) -> None:
+    def batch_done(self, images: int, correct: int) -> None:
         import time
 
-        self._sums[0] += loss * images
-        self._sums[1] += correct
-        self._sums[2] += images
-        seen = self._sums[2]
-        speed = seen / max(time.perf_counter() - self._start, 1e-9)
-        self.progress.update(
-            self.task, advance=1, loss=self._sums[0] / seen, acc=self._sums[1] / seen, speed=speed
-        )
+        self._correct += correct
+        self._seen += images
+        speed = self._seen / max(time.perf_counter() - self._start, 1e-9)
+        self.progress.update(self.task, advance=1, acc=self._correct / self._seen, speed=speed)
 
     def epoch_done(self, epoch: int, val_accuracy: float) -> None:
-        seen = max(self._sums[2], 1)
         self.progress.console.print(
-            f"epoch {epoch:2d}: train loss {self._sums[0] / seen:.3f} acc {self._sums[1] / seen:.1%}"
+            f"epoch {epoch:2d}: train acc {self._correct / max(self._seen, 1):.1%}"
             f"  validation acc {val_accuracy:.1%}"
         )

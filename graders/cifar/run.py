@@ -7,7 +7,8 @@ split and writes into <workspace>/runs/cifar_challenge/:
                    test set without running any learner code
     best.pt        the same weights as a state_dict (for the learner's own use)
     history.json   the per-epoch records train() returned
-    run.json       what was run: data, epochs, device, times
+    run.json       what was run: data (and the --data folder, for `course grade`), epochs,
+                   device, times
     curves.png, confusion.png (validation set), filters.png (first convolution)
 """
 
@@ -26,7 +27,7 @@ from course.graders.cifar import data as cifar_data
 from course.graders.cifar.export import export_model, load_exported
 from course.graders.cifar.plots import PLOT_FILES, first_convolution, save_plots
 from course.graders.kit.errors import UserError
-from course.graders.kit.training import Reporter, RunResult
+from course.graders.kit.training import DATA_KEY, RUN_SUMMARY_FILE, Reporter, RunResult
 from course.graders.kit.workspace import run_folder as workspace_run_folder
 
 EXERCISE = "cifar_challenge"
@@ -37,7 +38,7 @@ TARGET_ACCURACY = 0.80
 TRAIN_BATCH_SIZE = 256
 EVAL_BATCH_SIZE = 1000
 EXPORT_FILE, CHECKPOINT_FILE, HISTORY_FILE, RUN_FILE = (
-    "model.pt2", "best.pt", "history.json", "run.json",
+    "model.pt2", "best.pt", "history.json", RUN_SUMMARY_FILE,
 )  # fmt: skip
 HISTORY_KEYS = ("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr")
 
@@ -92,6 +93,7 @@ def train_and_save(
     summary = {
         "exercise": EXERCISE,
         "data": loaded.source,
+        DATA_KEY: str(Path(data).expanduser().resolve()) if data is not None else None,
         "decode_seconds": round(loaded.seconds, 2),
         "decoded_from_cache": loaded.from_cache,
         "epochs_requested": epochs,
@@ -108,11 +110,27 @@ def train_and_save(
     (folder / RUN_FILE).write_text(json.dumps(summary, indent=2), encoding="utf-8")
     save_plots(history, confusion, first_convolution(model), folder, goal=TARGET_ACCURACY)
     message = (
+        f"{history_table(history)}\n"
         f"[bold]Saved[/] {folder}: {summary['epochs_run']} epochs in {summary['train_seconds']:.0f} s "
         f"(data {summary['decode_seconds']:.1f} s), validation accuracy of the saved model "
         f"[bold]{val_accuracy:.2%}[/].\nPlots: {', '.join(PLOT_FILES)}."
     )
     return RunResult(folder, history, summary, message)
+
+
+def history_table(history: list[dict]) -> str:
+    """The history as train() returned it, one line per epoch: what history.json holds and
+    curves.png draws, so the console shows the same numbers."""
+    lines = [
+        "Per epoch, as your train() returned it (history.json; curves.png draws it):",
+        "epoch  train loss  train acc  val loss  val acc  learning rate",
+    ]
+    lines += [
+        f"{r['epoch']:5.0f}  {r['train_loss']:10.3f}  {r['train_acc']:9.1%}  "
+        f"{r['val_loss']:8.3f}  {r['val_acc']:7.1%}  {r['lr']:13.3g}"
+        for r in history
+    ]
+    return "\n".join(lines)
 
 
 def checked_history(history: object) -> list[dict]:
@@ -164,7 +182,8 @@ def cpu_model() -> str:
 def _watch_training(
     model: nn.Module, train_loader, val_loader, reporter: Reporter
 ) -> Callable[[], None]:
-    """Report epochs, batches, loss and accuracy from the outside, whatever train() prints.
+    """Report epochs, batches and accuracy from the outside, whatever train() prints (not a
+    loss: which loss train() minimises is its own to say, in the history it returns).
 
     The loaders say when a pass starts and which labels go out; a forward hook sees the
     logits the model makes for them. Returns the function that stops watching.
@@ -192,8 +211,7 @@ def _watch_training(
         logits = output.detach().float().cpu()
         correct = int((logits.argmax(1) == labels).sum())
         if state["phase"] == "train":
-            loss = float(nn.functional.cross_entropy(logits, labels))
-            reporter.batch_done(len(labels), loss, correct)
+            reporter.batch_done(len(labels), correct)
             return
         state["correct"] += correct
         state["seen"] += len(labels)

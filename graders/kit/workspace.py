@@ -21,16 +21,38 @@ PROGRESS_FILE = Path(".course") / "progress.json"
 def find_workspace(start: Path | None = None, explicit: Path | None = None) -> Path:
     """The workspace named by `explicit`, or the nearest folder upwards holding exercises/."""
     if explicit is not None:
+        if not explicit.exists():
+            raise UserError(
+                f"workspace {explicit} does not exist; `course init {explicit}` creates one."
+            )
+        if not explicit.is_dir():
+            raise UserError(f"workspace {explicit} is a file, not a folder.")
         if not (explicit / EXERCISES_FOLDER).is_dir():
             raise UserError(f"{explicit} is not a course workspace (it has no exercises/ folder).")
         return explicit.resolve()
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
+    found = nearest_workspace(here)
+    if found is None:
+        raise UserError(
+            f"{searched(here)}. Create one with `course init DIR`, or pass --workspace DIR."
+        )
+    return found
+
+
+def nearest_workspace(start: Path) -> Path | None:
+    """The nearest folder holding exercises/, from `start` upwards, or None."""
+    start = Path(start).resolve()
+    for folder in (start, *start.parents):
         if (folder / EXERCISES_FOLDER).is_dir():
             return folder
-    raise UserError(
-        f"no course workspace in {here} or above it (a workspace is a folder with exercises/). "
-        "Create one with `course init DIR`, or pass --workspace DIR."
+    return None
+
+
+def searched(start: Path) -> str:
+    """Where the search for a workspace looked, said for a learner who has none."""
+    return (
+        f"no course workspace in {Path(start).resolve()} or above it "
+        "(a workspace is a folder with exercises/)"
     )
 
 

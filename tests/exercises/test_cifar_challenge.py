@@ -14,7 +14,9 @@ import pytest
 import torch
 
 from course.graders.kit.errors import UserError
-from course.graders.cifar import data as cifar_data, run as cifar_run
+from course.graders.cifar import data as cifar_data
+from course.graders.cifar import plots as cifar_plots
+from course.graders.cifar import run as cifar_run
 from course.graders.engine.grade import grade_exercises
 from course.graders.kit.manifest import find_exercise
 from course.graders.kit.workspace import run_folder
@@ -22,6 +24,7 @@ from tests.trained_runs.cifar_challenge import (
     COURSE,
     reference_workspace,
     reference_run,
+    reference_train_output,
     train_in_workspace,
     write_image_folder,
     write_pickles,
@@ -66,15 +69,77 @@ def test_course_grade_data_reaches_the_grader_and_the_trained_reference_earns_fu
     ), accuracy_check  # a passed result check says what it measured
 
 
+def test_course_grade_without_data_uses_the_folder_the_run_was_trained_on_and_says_so(tmp_path):
+    data, run = reference_run()  # trained with `course train --data DATA`
+    workspace = workspace_with_run(tmp_path / "ws", run)
+    result = subprocess.run(
+        [str(COURSE), "grade", "cifar_challenge", "--json"],
+        cwd=workspace, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    report = json.loads(result.stdout)
+    assert (report["earned"], result.returncode) == (report["total"], 0), result.stdout
+    assert f"data: {data.resolve()}, the --data of the saved run" in result.stderr
+
+
 def test_course_train_saves_the_model_history_and_three_plots():
     _, run = reference_run()
     history = json.loads((run / cifar_run.HISTORY_FILE).read_text())
     summary = json.loads((run / cifar_run.RUN_FILE).read_text())
     assert [record["epoch"] for record in history] == [1, 2, 3]
     assert summary["epochs_run"] == 3 and summary["val_accuracy_of_saved_model"] >= 0.8
-    for name in (cifar_run.EXPORT_FILE, cifar_run.CHECKPOINT_FILE, *PLOT_FILES):
+    for name in (cifar_run.EXPORT_FILE, cifar_run.CHECKPOINT_FILE, *cifar_plots.PLOT_FILES):
         assert (run / name).stat().st_size > 1000, name
     assert (run / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_train_loss_shown_is_the_one_saved_and_plotted():
+    _, run = reference_run()
+    history = json.loads((run / cifar_run.HISTORY_FILE).read_text())
+    output = reference_train_output()
+    shown = {
+        int(match[1]): (float(match[2]), float(match[3]))
+        for match in re.finditer(r"^\s*(\d+)\s+(\d+\.\d{3})\s+(\d+\.\d)%", output, re.M)
+    }
+    assert shown == {
+        int(r["epoch"]): (round(r["train_loss"], 3), round(100 * r["train_acc"], 1))
+        for r in history
+    }, output
+    assert not re.search(r"loss \d", output), "no second train loss, measured from outside"
+    figure = cifar_plots.curves_figure(history, goal=cifar_run.TARGET_ACCURACY)
+    plotted = figure.axes[0].lines[0].get_ydata()  # the loss panel's train line
+    assert list(plotted) == [r["train_loss"] for r in history]
+
+
+@pytest.mark.parametrize("epochs", [1, 3, 12, 30])
+def test_curves_have_whole_epoch_ticks_and_a_labelled_goal_line(epochs):
+    history = [
+        {"epoch": e, "train_loss": 1 / e, "train_acc": 0.5, "val_loss": 1 / e, "val_acc": 0.6,
+         "lr": 0.1}
+        for e in range(1, epochs + 1)
+    ]  # fmt: skip
+    figure = cifar_plots.curves_figure(history, goal=0.8)
+    figure.canvas.draw()
+    for axes in figure.axes:
+        ticks = [tick for tick in axes.get_xticks() if axes.get_xlim()[0] <= tick <= axes.get_xlim()[1]]
+        assert ticks and all(tick == int(tick) for tick in ticks), (axes.get_title(), ticks)
+    accuracy = figure.axes[1]
+    labels = [text.get_text() for text in accuracy.get_legend().get_texts()]
+    assert "goal: 80%" in labels
+    assert accuracy.get_ylim()[1] > 0.8, "the goal line is inside the plot"
+
+
+def test_filters_are_square_in_a_grid_one_pixel_apart():
+    filters = torch.randn(16, 3, 3, 3)
+    mosaic = cifar_plots.filter_mosaic(filters, columns=8)
+    assert mosaic.shape == (2 * 4 - 1, 8 * 4 - 1, 3)  # 3x3 filters, 1-pixel gaps
+    assert torch.equal(mosaic[3, :, :], torch.ones(31, 3)), "a white row between the rows"
+    first = mosaic[:3, :3]
+    assert first.min() == 0 and first.max() == 1, "each filter stretched to its own range"
+    figure = cifar_plots.filters_figure(filters)
+    (axes,) = figure.axes
+    assert axes.get_aspect() == 1.0, "square pixels"
+    assert len(axes.images) == 1, "one mosaic, not 16 stretched panels"
 
 
 def test_an_image_folder_copy_trains_and_grades_a_model_of_other_widths(tmp_path):

@@ -101,11 +101,16 @@ def reference_workspace(folder: Path) -> Path:
     return folder
 
 
+TRAIN_OUTPUT = "course-train.out"
+"""What `course train` printed for the reference run, beside the run's workspace."""
+
+
 @functools.cache
 def reference_run() -> tuple[Path, Path]:
     """(dataset folder, run folder) of the reference trained by `course train` on synthetic data.
 
-    Made once per test session, in a folder removed when the session ends.
+    Made once per test session, in a folder removed when the session ends; what the command
+    printed is in reference_train_output().
     """
     folder = Path(tempfile.mkdtemp(prefix="course-cifar-run-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
@@ -113,4 +118,11 @@ def reference_run() -> tuple[Path, Path]:
     workspace = reference_workspace(folder / "workspace")
     result = train_in_workspace(workspace, data)
     assert result.returncode == 0, result.stdout + result.stderr
+    (folder / TRAIN_OUTPUT).write_text(result.stdout)
     return data, run_folder(workspace, "cifar_challenge")
+
+
+def reference_train_output() -> str:
+    """The standard output of `course train` for the reference run."""
+    data, _ = reference_run()
+    return (data.parent / TRAIN_OUTPUT).read_text()
