@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from course.cli.options import DataOption
+from course.cli.options import DataOption, existing_folder
 from course.graders.kit.errors import UserError
 
 
@@ -52,6 +52,7 @@ def grade_class_command(
 
     if not submissions.is_dir():
         raise UserError(f"{submissions} is not a folder of submissions.")
+    existing_folder(data, "--data")
     chosen = (
         [find_exercise(name.strip()) for name in exercises.split(",") if name.strip()]
         if exercises

@@ -34,8 +34,16 @@ PATH_OPTIONS = {
     ("release", "out"): ["release", "--out", "{path}"],
     ("train", "data"): ["train", "cifar_challenge", "--data", "{path}"],
     ("train", "workspace"): ["train", "cifar_challenge", "--workspace", "{path}"],
+    ("grade-class", "submissions"): ["grade-class", "{path}"],
+    ("grade-class", "out"): ["grade-class", ".", "--out", "{path}"],
+    ("grade-class", "data"): ["grade-class", ".", "--data", "{path}"],
 }
-CREATES_MISSING_PARENTS = {("init", "folder"), ("release", "out"), ("quiz", "history")}
+CREATES_MISSING_PARENTS = {
+    ("init", "folder"),
+    ("release", "out"),
+    ("quiz", "history"),
+    ("grade-class", "out"),
+}
 """Options documented as "created if needed": a missing parent is made, not refused."""
 WARNS_AND_GOES_ON = {("quiz", "history")}
 """The quiz runs without saving when its history cannot be used (README, Quiz), warning so."""
