@@ -6,6 +6,9 @@ cifar.run"`). That module provides:
     train_and_save(learner_module, data, epochs, device, folder, batch_size, reporter)
                                                    -> RunResult, saving the run in `folder`
 (`data`: the dataset folder given with --data, or None for the exercise's default place.)
+An exercise that also declares a dataset provides
+    fetch_test_set(folder)                         downloads what its checks read into `folder`
+                                                   (for graders that run offline: Gradescope)
 """
 
 import importlib
