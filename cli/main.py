@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from course.cli import exercises, grading, quiz, release, train
+from course.cli import exercises, export, grading, quiz, release, train
 from course.graders.kit.errors import UserError
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.command("init")(exercises.init_command)
 app.command("quiz")(quiz.quiz_command)
 app.command("release")(release.release_command)
 app.command("train")(train.train_command)
+app.add_typer(export.export_app, name="export")
 
 
 def run() -> None:
