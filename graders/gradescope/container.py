@@ -56,21 +56,23 @@ def fetch_datasets(root: Path, exercises: list[Exercise]) -> None:
 
 def grade_submission(root: Path, exercises: list[Exercise]) -> dict:
     """Grade ROOT/submission/ and write ROOT/results/results.json; returns what was written."""
-    root, start = Path(root), time.monotonic()
-    uploads, missing = find_uploads(root / SUBMISSION_FOLDER, exercises)
+    root, start, manifest = Path(root), time.monotonic(), load_manifest()
+    # every exercise's upload is staged: one graded here may import another one's code
+    uploads, missing = find_uploads(root / SUBMISSION_FOLDER, manifest)
     found = [exercise for exercise in exercises if exercise.name in uploads]
     results = {}
     with tempfile.TemporaryDirectory(
         prefix="course-gradescope-", ignore_cleanup_errors=True
     ) as scratch:
-        workspace = stage_workspace(Path(scratch), uploads, load_manifest())
+        workspace = stage_workspace(Path(scratch), uploads, manifest)
         data = data_folder(root) if any(exercise.dataset for exercise in found) else None
         if found:
             graded = grade_exercises(workspace, found, data=data)
             results = {result.exercise: result for result in graded}
     # grade_exercises has returned: every learner process it started is dead
-    for name, message in missing.items():
-        results[name] = not_graded(find_exercise(name, exercises), message)
+    for exercise in exercises:
+        if exercise.name in missing:
+            results[exercise.name] = not_graded(exercise, missing[exercise.name])
     payload = results_json(
         exercises, [results[exercise.name] for exercise in exercises], uploads, start
     )
