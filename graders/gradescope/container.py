@@ -73,9 +73,8 @@ def grade_submission(root: Path, exercises: list[Exercise]) -> dict:
     for exercise in exercises:
         if exercise.name in missing:
             results[exercise.name] = not_graded(exercise, missing[exercise.name])
-    payload = results_json(
-        exercises, [results[exercise.name] for exercise in exercises], uploads, start
-    )
+    ordered = [results[exercise.name] for exercise in exercises]
+    payload = results_json(exercises, ordered, uploads, time.monotonic() - start)
     write_results(root / RESULTS_FILE, payload)
     return payload
 
@@ -93,7 +92,7 @@ def results_json(
     exercises: list[Exercise],
     results: list[ExerciseResult],
     uploads: dict[str, Upload],
-    start: float,
+    seconds: float,
 ) -> dict:
     """Gradescope's results.json: a test per check, the total, the time, an overview."""
     tests = []
@@ -115,7 +114,7 @@ def results_json(
             )
     return {
         "score": sum(result.earned for result in results),
-        "execution_time": round(time.monotonic() - start),
+        "execution_time": round(seconds),
         "output": overview(exercises, results, uploads),
         "output_format": "text",
         "stdout_visibility": "hidden",

@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from course.graders.kit.paths import GRADERS_DIR
+from course.graders.engine.declared import declared_checks
+from course.graders.kit.paths import GRADERS_DIR, grader_path
 from tests.gradescope.conftest import EXPORTED
 
 COURSE = Path(sys.executable).with_name("course")
 README = GRADERS_DIR.parent / "README.md"
+PINS = re.search(r"pip install (torch==\S+ torchvision==\S+)", README.read_text())[1]
+"""What the README installs: `torch==X torchvision==Y`."""
 
 
 def course(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -60,7 +63,14 @@ def test_the_zip_holds_the_two_scripts_at_its_root_and_the_kits_wheel(autograder
 
 @pytest.mark.slow
 def test_setup_installs_torch_and_torchvision_pinned_as_the_readme_installs_them(autograder_zip):
-    install = re.search(r"pip install (torch==\S+ torchvision==\S+)", README.read_text())
     with zipfile.ZipFile(autograder_zip) as archive:
         setup = archive.read("setup.sh").decode()
-    assert f"--index-url https://download.pytorch.org/whl/cpu {install[1]}\n" in setup
+    assert f"--index-url https://download.pytorch.org/whl/cpu {PINS}\n" in setup
+
+
+@pytest.mark.slow
+def test_the_command_says_what_it_wrote_and_the_points_to_give_the_assignment(export_output):
+    path, output = export_output
+    points = sum(check.points for name in EXPORTED for check in declared_checks(grader_path(name)))
+    assert f"wrote {path}: {', '.join(EXPORTED)}; {points} points in all." in output
+    assert f"installs {' and '.join(PINS.split())} (CPU)" in output

@@ -172,7 +172,7 @@ def test_results_json_has_a_test_per_check_with_its_points_and_message():
     checks = declared_checks(grader_path("lstm_cell"))
     passed = {checks[0].name, checks[2].name}
     uploads = {"lstm_cell": Upload(SOLUTION, "exercises/lstm_cell.py")}
-    payload = results_json([LSTM], [graded(passed)], uploads, start=0.0)
+    payload = results_json([LSTM], [graded(passed)], uploads, seconds=12.4)
     expect_gradescope_results(payload)
     assert [test["name"] for test in payload["tests"]] == [check.description for check in checks]
     assert [test["max_score"] for test in payload["tests"]] == [check.points for check in checks]
@@ -183,6 +183,7 @@ def test_results_json_has_a_test_per_check_with_its_points_and_message():
     assert payload["tests"][0]["output"] == "measured"
     assert {test["visibility"] for test in payload["tests"]} == {VISIBLE}
     assert payload["stdout_visibility"] == "hidden", "the grading log is for instructors"
+    assert payload["execution_time"] == 12
     assert "`course grade lstm_cell`" in payload["output"]
     assert "from exercises/lstm_cell.py" in payload["output"]
 
@@ -196,7 +197,7 @@ def test_hidden_checks_show_after_publishing_and_stay_out_of_the_overview(monkey
         lambda path: [dataclasses.replace(c, hidden=c.name == secret.name) for c in checks],
     )
     everything = {check.name for check in checks}
-    payload = results_json([LSTM], [graded(everything)], {}, start=0.0)
+    payload = results_json([LSTM], [graded(everything)], {}, seconds=12.4)
     expect_gradescope_results(payload)
     visibility = {test["name"]: test["visibility"] for test in payload["tests"]}
     assert visibility.pop(secret.description) == AFTER_PUBLISHED
