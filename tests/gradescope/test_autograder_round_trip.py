@@ -151,12 +151,17 @@ def test_a_submission_that_writes_its_own_results_gains_nothing(root):
     )
     hostile = pristine_stub("early_stopping") + (
         "\nimport pathlib, subprocess, sys\n"
-        f"pathlib.Path({str(results)!r}).write_text({forged!r})\n"
-        f"pathlib.Path({str(root / 'hostile-code-ran')!r}).touch()\n"
-        f"subprocess.Popen([sys.executable, '-c', {late_writer!r}], start_new_session=True)\n"
+        "try:\n"
+        f"    pathlib.Path({str(results)!r}).write_text({forged!r})\n"
+        f"    pathlib.Path({str(root / 'hostile-code-ran')!r}).touch()\n"
+        f"    subprocess.Popen([sys.executable, '-c', {late_writer!r}], start_new_session=True)\n"
+        "except OSError as error:\n"
+        "    raise RuntimeError(f'the forgery was refused: {error}')\n"
     )
     payload = run_autograder(root, {"early_stopping.py": hostile})
-    assert (root / "hostile-code-ran").exists(), "the forging code never ran"
+    outputs = [test["output"] for test in results_by_check(payload, "early_stopping").values()]
+    refused = all("the forgery was refused" in output for output in outputs)
+    assert (root / "hostile-code-ran").exists() or refused, "the forging code never ran"
     assert payload["score"] == 0
     time.sleep(5)
     assert json.loads(results.read_text()) == payload, "results.json changed after grading"
