@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from course.graders.engine.declared import declared_checks
+from course.graders.gradescope import autograder_zip
+from course.graders.kit.errors import UserError
+from course.graders.kit.manifest import find_exercise
 from course.graders.kit.paths import GRADERS_DIR, grader_path
 from tests.gradescope.conftest import EXPORTED
 
@@ -74,3 +77,12 @@ def test_the_command_says_what_it_wrote_and_the_points_to_give_the_assignment(ex
     points = sum(check.points for name in EXPORTED for check in declared_checks(grader_path(name)))
     assert f"wrote {path}: {', '.join(EXPORTED)}; {points} points in all." in output
     assert f"installs {' and '.join(PINS.split())} (CPU)" in output
+
+
+def test_a_kit_installed_without_its_source_tree_is_told_to_export_from_a_clone(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(autograder_zip, "GRADERS_DIR", tmp_path / "site-packages" / "graders")
+    with pytest.raises(UserError, match="run it from a clone of the kit"):
+        autograder_zip.build_autograder(tmp_path / "a.zip", [find_exercise("lstm_cell")])
+    assert not (tmp_path / "a.zip").exists()
