@@ -10,7 +10,7 @@ import sys
 import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
-from course.cli import exercises, grade_class, grading, quiz, release, train
+from course.cli import exercises, export, grade_class, grading, quiz, release, train
 from course.cli.options import WorkspaceOption
 from course.cli.usage import KitCommand, KitGroup, usage_error_line
 from course.graders.kit.errors import UserError
@@ -36,6 +36,7 @@ COMMANDS = {
 }
 for _name, _command in COMMANDS.items():
     app.command(_name, cls=KitCommand)(_command)
+app.add_typer(export.export_app, name="export")
 
 
 @app.callback()

@@ -9,6 +9,9 @@ cifar.run"`). That module provides:
 and saves the run's summary as RUN_SUMMARY_FILE in the run folder, its DATA_KEY holding the
 --data folder it trained on (absolute; null: the default place), so that grading the saved run
 uses the same data (`trained_on`).
+An exercise that also declares a dataset provides
+    fetch_test_set(folder)                         downloads what its checks read into `folder`
+                                                   (for graders that run offline: Gradescope)
 """
 
 import importlib

@@ -1,0 +1,39 @@
+"""`course export gradescope`: the kit as a Gradescope autograder zip."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from course.graders.gradescope.autograder_zip import (
+    DEFAULT_ZIP,
+    build_autograder,
+    chosen_exercises,
+)
+
+export_app = typer.Typer(help="Export the kit for other grading platforms.", no_args_is_help=True)
+
+
+@export_app.command("gradescope")
+def gradescope_command(
+    exercises: Annotated[
+        str | None,
+        typer.Option(
+            "--exercises",
+            help="Comma-separated exercises to grade, e.g. lstm_cell,attention (default: all).",
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="The autograder zip to write.")] = DEFAULT_ZIP,
+) -> None:
+    """Write a Gradescope autograder zip (setup.sh, run_autograder, the kit's wheel)."""
+    chosen = chosen_exercises(exercises)
+    export = build_autograder(out, chosen)
+    console = Console()
+    names = ", ".join(exercise.name for exercise in export.exercises)
+    console.print(f"[green]wrote[/] {export.path}: {names}; {export.points} points in all.")
+    console.print(
+        "On Gradescope: a Programming Assignment worth "
+        f"{export.points} points; Configure Autograder: an Ubuntu 24.04 base image, upload "
+        f"{export.path.name}. setup.sh installs {' and '.join(export.pins)} (CPU) and the kit."
+    )
