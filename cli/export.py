@@ -6,16 +6,19 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from course.cli.usage import KitCommand, KitGroup
 from course.graders.gradescope.autograder_zip import (
     DEFAULT_ZIP,
     build_autograder,
     chosen_exercises,
 )
 
-export_app = typer.Typer(help="Export the kit for other grading platforms.", no_args_is_help=True)
+export_app = typer.Typer(
+    help="Export the kit for other grading platforms.", no_args_is_help=True, cls=KitGroup
+)
 
 
-@export_app.command("gradescope")
+@export_app.command("gradescope", cls=KitCommand)
 def gradescope_command(
     exercises: Annotated[
         str | None,

@@ -165,9 +165,14 @@ def test_course_alone_prints_the_help_on_stdout_and_exits_2_as_before(monkeypatc
 PYTHON_LOOKING_METAVARS = re.compile(r"<(bool|int|float|str|path|list\[|tuple)|\{\w+\}|x>=|x<=")
 
 
-@pytest.mark.parametrize("name", ["", *COMMANDS])
+SUBCOMMANDS = [
+    f"{name} {sub}" for name, group in COMMANDS.items() for sub in getattr(group, "commands", {})
+]
+
+
+@pytest.mark.parametrize("name", ["", *COMMANDS, *SUBCOMMANDS])
 def test_help_shows_conventional_metavars_and_none_on_flags(name):
-    result = runner.invoke(app, [*([name] if name else []), "--help"], env={"COLUMNS": "200"})
+    result = runner.invoke(app, [*name.split(), "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert not PYTHON_LOOKING_METAVARS.findall(result.output), result.output
     help_line = next(line for line in result.output.splitlines() if "--help" in line)
