@@ -128,12 +128,12 @@ def _plot(results: list[StudentResult], rates: list, out: Path) -> None:
 
 def _write_csv(path: Path, rows: list[list]) -> None:
     partial = path.with_name(f".{path.name}.part")
-    with open(partial, "w", newline="", encoding="utf-8") as file:
+    with open(partial, "w", newline="", encoding="utf-8", errors="replace") as file:
         csv.writer(file).writerows(rows)
     os.replace(partial, path)
 
 
 def _write_text(path: Path, text: str) -> None:
     partial = path.with_name(f".{path.name}.part")
-    partial.write_text(text, encoding="utf-8")
+    partial.write_text(text, encoding="utf-8", errors="replace")  # learner text may be odd
     os.replace(partial, path)

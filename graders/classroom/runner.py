@@ -128,7 +128,10 @@ def _grade_and_save(
     """Grade one submission and save its result at once, in the grading thread (so a run
     interrupted in the main thread still saves what is in flight)."""
     result = _grade_one(submission, exercises, kit, data, isolate, slots)
-    _save(results_folder, result, kit)
+    try:
+        _save(results_folder, result, kit)
+    except OSError as error:  # a full disk: graded, reported, graded again next run
+        result.problems.append(f"its result could not be saved ({error.strerror})")
     return result
 
 

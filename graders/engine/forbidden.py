@@ -21,10 +21,12 @@ TAMPERING_NAMES = frozenset({
     "_pop_mode", "_pop_mode_temporarily", "_push_mode", "_set_torch_function_mode",
     "_get_current_function_mode", "_get_current_function_mode_stack", "unwrap", "__wrapped__",
     "__closure__", "cell_contents", "get_objects", "get_referrers", "RuntimeGuard", "graders",
-    "setprofile", "settrace",
+    "setprofile", "settrace", "_getframe", "_current_frames", "currentframe", "getouterframes",
+    "getinnerframes", "f_back", "f_locals", "f_globals", "tb_frame",
 })  # fmt: skip
 """Names that only code reaching into the grader's guard needs: switching torch function
-modes off, unwrapping decorated functions, walking closures or the garbage collector."""
+modes off, unwrapping decorated functions, walking closures, stack frames or the garbage
+collector."""
 
 
 @dataclass(frozen=True)

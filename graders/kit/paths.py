@@ -1,14 +1,22 @@
-"""Where the kit's own folders are, whether it is installed or cloned."""
+"""Where the kit's own folders are, whether it is installed or cloned.
+
+Found without importing them: the learner's sandbox hides solutions/, and the learner
+process still needs to know where the rest is.
+"""
 
 from pathlib import Path
 
-import course.exercises
-import course.graders
-import course.solutions
+GRADERS_DIR = Path(__file__).resolve().parents[1]
 
-EXERCISES_DIR = Path(course.exercises.__file__).parent
-SOLUTIONS_DIR = Path(course.solutions.__file__).parent
-GRADERS_DIR = Path(course.graders.__file__).parent
+
+def package_folder(package: str) -> Path:
+    """The folder of one of the kit's packages, e.g. "solutions" -> .../solutions: the kit's
+    packages are sibling folders, in a checkout as in site-packages/course/."""
+    return GRADERS_DIR.parent / package
+
+
+EXERCISES_DIR = package_folder("exercises")
+SOLUTIONS_DIR = package_folder("solutions")
 MANIFEST_PATH = EXERCISES_DIR / "manifest.toml"
 
 

@@ -52,6 +52,13 @@ def attacks(class_folder: Path, port: int) -> dict[str, str]:
         ),
         "hog": "hoard = b'x' * (12 * 2**30)\n",
         "looper": "while True:\n    pass\n",
+        "peeker": "import importlib\nimportlib.import_module('course.solutions.lstm_cell')\n",
+        "switcher": (
+            "import sys\n"
+            "frame = sys._getframe()\n"
+            "while frame is not None and 'guard' not in frame.f_locals:\n"
+            "    frame = frame.f_back\n"
+        ),
     }
 
 
@@ -109,6 +116,8 @@ def test_hostile_submissions_lose_only_their_own_checks_and_leave_nothing_behind
     assert by_student["caller"].earned == 0 and connections == []
     assert by_student["hog"].earned == 0 and "MemoryError" in messages["hog"]
     assert by_student["looper"].earned == 0 and "did not finish within" in messages["looper"]
+    assert by_student["peeker"].earned == 0 and "No module named" in messages["peeker"]
+    assert by_student["switcher"].earned == 0 and "reaches into" in messages["switcher"]
     assert by_student["forker"].earned == total  # its forks hit the process limit; its code ran
     assert not PLANTED.exists()
     assert seconds < 600

@@ -35,6 +35,11 @@ def test_a_forbidden_name_or_module_is_found_whatever_the_import_style(line):
         "guard = getattr(module, 'RuntimeGuard')",
         "from course.graders.engine import forbidden",
         "import sys; sys.setprofile(None)",
+        # a review walked the stack to the worker's guard and switched its recording off:
+        "import sys; frame = sys._getframe()",
+        "frame = frame.f_back",
+        "guard = frame.f_locals['guard']",
+        "import inspect; here = inspect.currentframe()",
     ],
 )
 def test_code_reaching_into_the_guard_is_refused(line):

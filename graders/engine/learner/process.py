@@ -20,7 +20,7 @@ from pathlib import Path
 from course.graders.engine.forbidden import static_use_message, static_uses
 from course.graders.engine.learner import wire
 from course.graders.engine.learner.limits import OUTPUT_LIMIT_BYTES, TORCH_IMPORT_SECONDS
-from course.graders.engine.learner.sandbox import Sandbox, sandboxed
+from course.graders.engine.learner.sandbox import Sandbox, SandboxGroup, sandboxed
 from course.graders.kit.manifest import Exercise
 
 
@@ -55,6 +55,7 @@ class LearnerProcess:
         self.impl_path = Path(impl_path).resolve()
         self.exercise = exercise
         self.sandbox = sandbox
+        self._group: SandboxGroup | None = None
         self._worker_pid: int | None = None
         self._scratch = tempfile.TemporaryDirectory(prefix=f"course-{exercise.name}-")
         self._process: subprocess.Popen | None = None
@@ -128,6 +129,7 @@ class LearnerProcess:
     def close(self) -> None:
         """Stop the learner process and remove its scratch folder."""
         self._stop()
+        self._remove_group()
         self._scratch.cleanup()
 
     # -- process lifecycle -------------------------------------------------------------
@@ -142,8 +144,12 @@ class LearnerProcess:
             "0" if self.sandbox else str(os.getpid()),
         ]  # fmt: skip
         if self.sandbox:
-            command = sandboxed(
-                command + self.sandbox.worker_options(), self.impl_path.parent, self.sandbox
+            self._remove_group()
+            self._group = SandboxGroup(self.sandbox.limits)
+            command = self._group.command(
+                sandboxed(
+                    command + self.sandbox.worker_options(), self.impl_path.parent, self.sandbox
+                )
             )
         with open(self._log_path, "ab") as log:
             self._process = subprocess.Popen(
@@ -172,6 +178,11 @@ class LearnerProcess:
         for fd in (self._request_fd, self._reply_fd):
             os.close(fd)
         self._process = None
+
+    def _remove_group(self) -> None:
+        if self._group is not None:
+            self._group.remove()
+            self._group = None
 
     def _expect(self, kinds: str | tuple[str, ...], deadline: float) -> dict:
         reply = self._read_reply(deadline)
@@ -217,7 +228,12 @@ class LearnerProcess:
         self._stop()
         if self.sandbox and code is not None and code > 128:
             code = 128 - code  # bwrap, the worker's parent there, passes a signal on as 128 + N
-        if code == -signal.SIGXFSZ:
+        if self._group is not None and self._group.ran_out_of_memory():
+            reason = (
+                f"it used more than the {self.sandbox.limits.memory_bytes // 2**30} GB of memory "
+                "a learner's code may use"
+            )
+        elif code == -signal.SIGXFSZ:
             reason = f"it printed or wrote more than {OUTPUT_LIMIT_BYTES // 2**20} MB"
         elif code is not None and code < 0:
             reason = f"it was killed by signal {signal.Signals(-code).name}"

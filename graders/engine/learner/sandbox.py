@@ -14,13 +14,15 @@ Needs Linux, the `bwrap` program (Debian: bubblewrap) and permission to create n
 """
 
 import functools
-import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from course.graders.kit.paths import SOLUTIONS_DIR, package_folder
 
 SCRATCH = "/scratch"
 """The learner process's working folder inside the sandbox: its only writable place but /tmp."""
@@ -120,6 +122,9 @@ def sandboxed(command: list[str], learner_folder: Path, sandbox: Sandbox) -> lis
             wrapper += ["--symlink", str(folder.readlink()), str(folder)]
         elif folder.exists():
             wrapper += ["--ro-bind", str(folder), str(folder)]
+    learner_folder = Path(learner_folder).resolve()
+    if learner_folder != SOLUTIONS_DIR and SOLUTIONS_DIR not in learner_folder.parents:
+        wrapper += ["--tmpfs", str(SOLUTIONS_DIR)]  # the references: out of sight (unless graded)
     return [*wrapper, "--", *command]
 
 
@@ -129,13 +134,14 @@ def _system_folders() -> list[Path]:
     return [Path("/") / name for name in names]
 
 
+KIT_PACKAGES = ("cli", "exercises", "graders", "quiz")
+"""What the learner process may read of the kit: not solutions/, which is hidden even where
+it lies inside a folder the sandbox shows (an installed kit's site-packages)."""
+
+
 def _kit_folders() -> list[Path]:
-    """The folders of the kit's own packages, wherever they are installed (found, not imported)."""
-    folders = []
-    for package in ("cli", "exercises", "graders", "quiz", "solutions"):
-        spec = importlib.util.find_spec(f"course.{package}")
-        folders += [Path(location).resolve() for location in spec.submodule_search_locations]
-    return folders
+    """The folders of the kit's own packages the learner process needs (found, not imported)."""
+    return [package_folder(package) for package in KIT_PACKAGES]
 
 
 def _outermost(folders: list[Path]) -> list[Path]:
@@ -146,3 +152,58 @@ def _outermost(folders: list[Path]) -> list[Path]:
         if not any(folder == other or other in folder.parents for other in kept):
             kept.append(folder)
     return kept
+
+
+class SandboxGroup:
+    """The control groups (v1 memory and pids) one sandbox runs in, where this machine lets
+    the kit make them: memory and process count are then limits of the whole sandbox, not of
+    each process in it. Elsewhere `command()` returns the command unchanged and the
+    per-process limits of limits.py are all there is."""
+
+    ROOT = Path("/sys/fs/cgroup")
+
+    def __init__(self, limits: SandboxLimits):
+        self.folders: list[Path] = []
+        if not (self.ROOT / "memory").is_dir() or not (self.ROOT / "pids").is_dir():
+            return
+        name = f"course-kit-{os.getpid()}-{id(self)}"
+        try:
+            for controller, setting, value in (
+                ("memory", "memory.limit_in_bytes", limits.memory_bytes),
+                ("pids", "pids.max", limits.processes),
+            ):
+                folder = self.ROOT / controller / name
+                folder.mkdir()
+                self.folders.append(folder)
+                (folder / setting).write_text(str(value))
+        except OSError:
+            self.remove()
+
+    def command(self, command: list[str]) -> list[str]:
+        """`command`, started inside the groups (a shell joins them, then becomes it)."""
+        if not self.folders:
+            return command
+        join = " && ".join(f'echo $$ > "${index + 1}"' for index in range(len(self.folders)))
+        procs = [str(folder / "cgroup.procs") for folder in self.folders]
+        return ["/bin/sh", "-c", f'{join} && shift {len(procs)} && exec "$@"', "sh", *procs,
+                *command]  # fmt: skip
+
+    def ran_out_of_memory(self) -> bool:
+        memory = [folder for folder in self.folders if folder.parent.name == "memory"]
+        try:
+            return bool(memory) and int((memory[0] / "memory.failcnt").read_text()) > 0
+        except (OSError, ValueError):
+            return False
+
+    def remove(self) -> None:
+        """Remove the groups once every process in them has ended."""
+        for folder in self.folders:
+            for _ in range(100):
+                try:
+                    folder.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.01)
+        self.folders = []

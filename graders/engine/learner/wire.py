@@ -9,6 +9,7 @@ import os
 import select
 import struct
 import time
+import zipfile
 
 _HEADER = struct.Struct("!Q")
 MAX_MESSAGE_BYTES = 512 * 2**20
@@ -37,13 +38,28 @@ def encode(message: object) -> bytes:
 
 
 def decode(payload: bytes) -> object:
-    """The message in `payload`; only tensors, numbers, strings and containers load."""
+    """The message in `payload`; only tensors, numbers, strings and containers load, and only
+    from a payload as torch.save writes it: stored, not compressed (a compressed record could
+    expand a small message into gigabytes in the reader), MAX_MESSAGE_BYTES at most unpacked."""
     import torch
 
+    _expect_uncompressed(payload)
     try:
         return torch.load(io.BytesIO(payload), weights_only=True)
     except Exception as error:
         raise ChannelGarbled(f"unreadable message: {error}") from None
+
+
+def _expect_uncompressed(payload: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            records = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ChannelGarbled(f"unreadable message: {error}") from None
+    if any(record.compress_type != zipfile.ZIP_STORED for record in records):
+        raise ChannelGarbled("a compressed message, which this channel never sends")
+    if sum(record.file_size for record in records) > MAX_MESSAGE_BYTES:
+        raise ChannelGarbled("a message larger than the channel allows")
 
 
 def write_message(fd: int, message: object, deadline: float | None = None) -> None:
