@@ -4,6 +4,8 @@ Every function here runs in the grader process on values that came back from the
 process; a failure raises CheckFailed with what was expected, what came, and a likely cause.
 """
 
+from collections.abc import Callable
+
 import torch
 
 
@@ -98,19 +100,22 @@ def expect_gradients(
     rtol: float = 1e-7,
     likely_causes: dict[str, dict[str, torch.Tensor]] | None = None,
     hint: str | None = None,
+    close: Callable[..., None] | None = None,
 ) -> None:
     """Every gradient in `expected` came back in `got` and matches, or CheckFailed naming the
     first one that did not reach its tensor (`why_missing`) or differs.
 
     `through`: how the gradient flowed, said after its name (" through lstm_forward").
     `likely_causes`: mistake in words -> the gradients that mistake would produce, by name.
+    `close`: the comparison, expect_close's signature (a grader's own, that names a cause).
     """
+    close = close or expect_close
     for name, expected_grad in expected.items():
         if got.get(name) is None:
             raise CheckFailed(f"No gradient reached `{name}`{through}: {why_missing}")
         causes = {cause: grads[name] for cause, grads in (likely_causes or {}).items()}
-        expect_close(got[name], expected_grad, f"gradient of {name}{through}", against=against,
-                     atol=atol, rtol=rtol, likely_causes=causes or None, hint=hint)  # fmt: skip
+        close(got[name], expected_grad, f"gradient of {name}{through}", against=against,
+              atol=atol, rtol=rtol, likely_causes=causes or None, hint=hint)  # fmt: skip
 
 
 def expect_finite_difference_agrees(
