@@ -20,8 +20,11 @@ NAMED_MISTAKES = {
     "conv1_unstrided_then_subsampled": {
         "test_layers_and_parameter_count_follow_the_contract": "conv1 should have stride=(2, 2)",
     },
-    "identity_as_an_empty_sequential": {
-        "test_layers_and_parameter_count_follow_the_contract": "should be nn.Identity()",
+    "relu_as_the_identity_shortcut": {
+        "test_layers_and_parameter_count_follow_the_contract": "changes x in train mode",
+    },
+    "dropout_as_the_identity_shortcut": {
+        "test_layers_and_parameter_count_follow_the_contract": "the shortcut computes something",
     },
 }
 
