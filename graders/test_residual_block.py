@@ -340,7 +340,11 @@ def expect_identity_shortcut(got: object, kind: object, call: str) -> None:
     for mode, result in zip(("train", "eval"), got["calls"]):
         x, out, grad = (result.get(key) for key in ("x", "out", "grad"))
         if not (isinstance(out, torch.Tensor) and out.dtype == x.dtype and out.shape == x.shape):
-            shown = f"{tuple(out.shape)} {out.dtype}" if isinstance(out, torch.Tensor) else type(out).__name__
+            shown = (
+                f"{tuple(out.shape)} {out.dtype}"
+                if isinstance(out, torch.Tensor)
+                else type(out).__name__
+            )
             raise CheckFailed(
                 f"{wanted}, which turns x of shape {tuple(x.shape)} ({x.dtype}) into {shown} in "
                 f"{mode} mode."

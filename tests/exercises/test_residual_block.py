@@ -3,7 +3,6 @@ the mistake a learner made."""
 
 import pytest
 
-
 NAMED_MISTAKES = {
     "batchnorm_eps_from_keras": {
         "test_identity_block_matches_the_reference_in_train_mode": "eps=1e-5 and momentum=0.1",
