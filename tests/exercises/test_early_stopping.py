@@ -109,6 +109,13 @@ NAMED_MISTAKES = {
     "restore_crashes_when_nothing_stored": {
         "test_without_restore_best_weights_the_model_is_left_alone": "must do nothing",
     },
+    "first_epoch_never_stops": {
+        "test_patience_zero_stops_at_the_first_epoch_that_does_not_improve": "Do not guard the stop with `epoch > 0`",
+    },
+    "best_epoch_none_before_any_improvement": {
+        "test_nan_never_counts_as_an_improvement": "best_epoch should be -1 before any epoch improved; it is None",
+        "test_a_tie_with_the_best_is_not_an_improvement": "best_epoch should be -1 before any epoch improved; it is None",
+    },
 }  # fmt: skip
 
 
