@@ -171,6 +171,62 @@ SWAPPED_RESULT = "forward returns (c, h); it must return (h, c), in that order"
 SWAPPED_STATE = "hx is unpacked as (c, h); it comes as (h, c), in that order"
 
 
+def cell_mismatch(learner, what: str) -> str | None:
+    """None when one step of the learner's cell from a given state matches nn.LSTMCell (as
+    test_h_and_c_match_torch_lstm_cell_with_the_same_weights compares them, decided here);
+    otherwise the likely cause a downstream check gives: its failure follows from the cell's.
+    """
+    weights = fresh_weights(2)
+    x, hx = random_state(seed=3)
+    expected = tuple(t.detach() for t in reference_cell(weights)(x, hx))
+    got = None
+    try:
+        got = unpack_state(learner.run(run_cell, weights, x, hx), expected[0].shape, "the result")
+        if all(same_values(*pair) for pair in zip(got, expected)):
+            return None
+    except (CheckFailed, LearnerRaised):
+        pass
+    mistakes = mistaken_step(weights, x, hx)
+    mistakes[SWAPPED_RESULT] = expected[::-1]
+    mistakes[SWAPPED_STATE] = tuple(t.detach() for t in reference_cell(weights)(x, hx[::-1]))
+    known = [
+        cause
+        for cause, pair in mistakes.items()
+        if got is not None and all(same_values(*both) for both in zip(got, pair))
+    ]
+    which = f" (it looks like: {known[0]})" if known else ""
+    return (
+        f"{what} builds on your cell, which does not yet match nn.LSTMCell on one step from a "
+        f"given state{which}: fix the cell first (the check of h and c against nn.LSTMCell "
+        "says what differs); this failure follows from it"
+    )
+
+
+def expect_close_on_the_cell(learner, what: str, got, expected, name, **how) -> None:
+    """expect_close for a check that builds on the cell: when it fails and the cell itself
+    does not match nn.LSTMCell, the likely cause is the cell, not the check's own causes."""
+    try:
+        expect_close(got, expected, name, **how)
+        return
+    except CheckFailed as failure:
+        first = failure
+    cause = cell_mismatch(learner, what)
+    if cause is None:
+        raise first
+    how.pop("likely_causes", None)
+    expect_close(got, expected, name, **{**how, "hint": cause})
+    raise first  # the same comparison: not reached
+
+
+def same_values(got: torch.Tensor, expected: torch.Tensor) -> bool:
+    """Equal within expect_close's default tolerance, shape and dtype included."""
+    return (
+        got.shape == expected.shape
+        and got.dtype == expected.dtype
+        and torch.allclose(got, expected, atol=1e-5, rtol=1e-4)
+    )
+
+
 def random_state(
     batch: int = BATCH, dtype=torch.float32, seed: int = 1, input_size: int = INPUT_SIZE
 ):
@@ -228,8 +284,9 @@ def test_unbatched_step_returns_h_and_c_of_shape_H(learner):
         reference = reference_cell(weights, dtype=dtype)
         expected_h, expected_c = (t.detach() for t in reference(x[0].to(dtype), state))
         against = f"nn.LSTMCell on the same single {dtype} example (I,) with {given}"
-        expect_close(h, expected_h, "h", against=against)
-        expect_close(c, expected_c, "c", against=against)
+        on_a_single_example = "A single example (I,)"
+        expect_close_on_the_cell(learner, on_a_single_example, h, expected_h, "h", against=against)
+        expect_close_on_the_cell(learner, on_a_single_example, c, expected_c, "c", against=against)
 
 
 @check(points=4)
@@ -290,9 +347,11 @@ def test_hx_none_means_a_zero_state(learner):
         whole_batch = tuple(t.detach() for t in reference(x))
         got_batch, got_first_row = expect_pair(got, "the probe's results")
         expect_zero_state(
-            got_batch, reference, x, after_the_state, f"{what}, after a call with a state"
+            learner, got_batch, reference, x, after_the_state, f"{what}, after a call with a state"
         )
-        expect_zero_state(got_first_row, reference, x[:1], whole_batch, f"{what_first_row}, next")
+        expect_zero_state(
+            learner, got_first_row, reference, x[:1], whole_batch, f"{what_first_row}, next"
+        )
 
 
 KEEPS_SOMETHING = (
@@ -301,7 +360,9 @@ KEEPS_SOMETHING = (
 )
 
 
-def expect_zero_state(got, reference: nn.LSTMCell, x, previous_state: tuple, what: str) -> None:
+def expect_zero_state(
+    learner, got, reference: nn.LSTMCell, x, previous_state: tuple, what: str
+) -> None:
     """(h, c) of a hx=None call equal nn.LSTMCell's from zeros, not from `previous_state`, the
     (h, c) that the call before returned."""
     try:
@@ -316,10 +377,11 @@ def expect_zero_state(got, reference: nn.LSTMCell, x, previous_state: tuple, wha
     mistakes = {KEEPS_SOMETHING: previous_call, SWAPPED_RESULT: (expected_c, expected_h)}
     hint = "with hx=None, h and c start as zeros of shape (N, H) and the input's dtype (input.new_zeros)"
     against = f"nn.LSTMCell with no state ({x.dtype})"
-    expect_close(h, expected_h, "h", against=against, hint=hint,
-                 likely_causes={cause: pair[0] for cause, pair in mistakes.items()})  # fmt: skip
-    expect_close(c, expected_c, "c", against=against, hint=hint,
-                 likely_causes={cause: pair[1] for cause, pair in mistakes.items()})  # fmt: skip
+    call = "A call with hx=None"
+    expect_close_on_the_cell(learner, call, h, expected_h, "h", against=against, hint=hint,
+                             likely_causes={cause: pair[0] for cause, pair in mistakes.items()})  # fmt: skip
+    expect_close_on_the_cell(learner, call, c, expected_c, "c", against=against, hint=hint,
+                             likely_causes={cause: pair[1] for cause, pair in mistakes.items()})  # fmt: skip
 
 
 @check(points=1)
@@ -330,8 +392,9 @@ def test_parameters_follow_torch_init_and_bias_false_matches_torch(learner):
     got = learner.run(run_cell, weights, x, hx, bias=False)
     h, c = unpack_state(got, (BATCH, HIDDEN_SIZE), "the result")
     expected_h, expected_c = (t.detach() for t in reference_cell(weights, bias=False)(x, hx))
-    expect_close(h, expected_h, "h", against="nn.LSTMCell(bias=False)")
-    expect_close(c, expected_c, "c", against="nn.LSTMCell(bias=False)")
+    without_bias, against = "LSTMCell(..., bias=False)", "nn.LSTMCell(bias=False)"
+    expect_close_on_the_cell(learner, without_bias, h, expected_h, "h", against=against)
+    expect_close_on_the_cell(learner, without_bias, c, expected_c, "c", against=against)
     expect_uniform_initialisation(learner)
 
 
@@ -397,8 +460,9 @@ def test_gradients_match_torch_for_inputs_state_and_every_parameter(learner):
                 f"No gradient reached `{name}`: it is not part of the computation, or it was "
                 "detached (.detach(), .data, torch.no_grad, or a new tensor made from its values)."
             )
-        expect_close(got[name], expected_grad, f"gradient of {name}",
-                     against="nn.LSTMCell's gradient", atol=1e-10, rtol=1e-7)  # fmt: skip
+        expect_close_on_the_cell(learner, "The backward pass", got[name], expected_grad,
+                                 f"gradient of {name}", against="nn.LSTMCell's gradient",
+                                 atol=1e-10, rtol=1e-7)  # fmt: skip
 
 
 @check(points=2)
@@ -455,10 +519,10 @@ def test_lstm_forward_matches_torch_lstm_over_a_sequence(learner):
         where = f"nn.LSTM on x of shape {tuple(x.shape)} ({dtype}) " + (
             "from the given (h_0, c_0)" if state else "from a zero state"
         )
-        expect_close(outputs, expected_outputs, "outputs", against=where,
-                     hint="outputs[:, t] must be h after step t, for every t in range(T) with T = x.shape[1], stacked on dim 1")  # fmt: skip
-        expect_close(h_last, expected_h, "h_T", against=where)
-        expect_close(c_last, expected_c, "c_T", against=where)
+        expect_close_on_the_cell(learner, "lstm_forward", outputs, expected_outputs, "outputs", against=where,
+                                 hint="outputs[:, t] must be h after step t, for every t in range(T) with T = x.shape[1], stacked on dim 1")  # fmt: skip
+        expect_close_on_the_cell(learner, "lstm_forward", h_last, expected_h, "h_T", against=where)
+        expect_close_on_the_cell(learner, "lstm_forward", c_last, expected_c, "c_T", against=where)
     expect_gradients_through_time(learner)
 
 
@@ -501,7 +565,8 @@ def expect_gradients_through_time(learner) -> None:
                 "detached (.detach(), .data, torch.no_grad, or a new tensor made from their "
                 "values). Backpropagation through time needs the graph of every step."
             )
-        expect_close(got[name], expected_grad, f"gradient of {name} through lstm_forward",
+        expect_close_on_the_cell(learner, "lstm_forward", got[name], expected_grad,
+                     f"gradient of {name} through lstm_forward",
                      against="nn.LSTM's gradient (float64, T = 5)", atol=1e-10, rtol=1e-7,
                      likely_causes={"the state is detached between steps, so gradients stop after one step": truncated[name]},
                      hint="every step must use the (h, c) the previous step returned, with its graph")  # fmt: skip

@@ -63,7 +63,32 @@ NAMED_MISTAKES = {
     "xavier_weights_and_zero_biases": {
         "test_parameters_follow_torch_init_and_bias_false_matches_torch": "xavier_uniform_",
     },
+    "tanh_missing_on_the_new_cell_state": {
+        "test_hx_none_means_a_zero_state": "(it looks like: h = o * c is missing the tanh",
+        "test_lstm_forward_matches_torch_lstm_over_a_sequence": "lstm_forward builds on your cell",
+    },
+    "gates_unpacked_in_the_wrong_order": {
+        "test_hx_none_means_a_zero_state": "A call with hx=None builds on your cell",
+        "test_lstm_forward_matches_torch_lstm_over_a_sequence": "(it looks like: the gates are unpacked in the wrong order",
+    },
 }
+
+CAUSES_ABOUT_CORRECT_CODE = {
+    "test_hx_none_means_a_zero_state": "with hx=None, h and c start as zeros",
+    "test_lstm_forward_matches_torch_lstm_over_a_sequence": "outputs[:, t] must be h after step t",
+}
+"""The likely causes these checks give when the cell is right and they still fail."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "mutant", ["tanh_missing_on_the_new_cell_state", "gates_unpacked_in_the_wrong_order"]
+)
+def test_a_check_built_on_a_wrong_cell_blames_the_cell_not_correct_code(mutant, mutant_grades):
+    messages = mutant_grades.failure_messages("lstm_cell", mutant)
+    for check, phrase in CAUSES_ABOUT_CORRECT_CODE.items():
+        assert "fix the cell first" in messages[check], messages[check]
+        assert phrase not in messages[check], messages[check]
 
 
 @pytest.mark.slow
