@@ -48,6 +48,9 @@ def layout(impl, in_channels, out_channels, stride):
             calls.append({"x": x, "out": out, "grad": grad})
         return {"held": held, "calls": calls}
 
+    def as_list(value):  # a module of the learner's own may hold an int or anything else
+        return list(value) if isinstance(value, (tuple, list)) else repr(value)
+
     block = impl.ResidualBlock(in_channels, out_channels, stride)
     modules = dict(block.named_modules())
     convolutions = {}
@@ -57,9 +60,9 @@ def layout(impl, in_channels, out_channels, stride):
             padding = getattr(conv, "padding", None)
             convolutions[name] = {
                 "type": type(conv).__name__,
-                "kernel_size": list(getattr(conv, "kernel_size", [])),
-                "stride": list(getattr(conv, "stride", [])),
-                "padding": padding if isinstance(padding, str) else list(padding or []),
+                "kernel_size": as_list(getattr(conv, "kernel_size", [])),
+                "stride": as_list(getattr(conv, "stride", [])),
+                "padding": padding if isinstance(padding, str) else as_list(padding or []),
                 "bias": getattr(conv, "bias", None) is not None,
             }
     result = {
@@ -89,7 +92,10 @@ def block_gradients(impl, state_dict, x, stride, grad_out):
     block.load_state_dict(state_dict)
     block.train()
     leaf = x.clone().requires_grad_()
-    block(leaf).backward(grad_out)  # learner side: the worker has warmed this path up
+    out = block(leaf)
+    if not getattr(out, "requires_grad", False):
+        return "no graph"
+    out.backward(grad_out)  # learner side: the worker has warmed this path up
     grads = {"input": leaf.grad}
     grads.update({name: parameter.grad for name, parameter in block.named_parameters()})
     return grads
@@ -103,6 +109,8 @@ def silenced_branch(impl, x):
     block.eval()
     leaf = x.clone().requires_grad_()
     out = block(leaf)
+    if not getattr(out, "requires_grad", False):
+        return out, None
     out.sum().backward()
     return out.detach(), leaf.grad
 
@@ -115,8 +123,16 @@ def deep_stack(impl, channels, depth, x, grad_out):
     for block in blocks:
         block.eval()
         out = block(out)
-    out.backward(grad_out)
+    if getattr(out, "requires_grad", False):
+        out.backward(grad_out)
     return [block.state_dict() for block in blocks], leaf.grad
+
+
+NO_GRAPH = (
+    "your block's output has no graph back to its input: the computation is detached "
+    "somewhere (.detach(), .data, torch.no_grad, or a new tensor made from its values)"
+)
+"""What the gradient probes say when the output does not require grad."""
 
 
 # -- the reference, from PyTorch's functional layers, and known mistakes ----------------
@@ -452,6 +468,8 @@ def test_gradients_match_the_reference_for_input_and_every_parameter(learner):
             dtype=torch.float64,
         )
         got = learner.run(block_gradients, state, x, stride, grad_out)
+        if got == "no graph":
+            raise CheckFailed(f"No gradient reached any input or parameter: {NO_GRAPH}.")
         if not isinstance(got, dict):
             raise CheckFailed("The gradient probe did not get gradients back from your block.")
         leaves = {"input": x.clone().requires_grad_()}
@@ -478,6 +496,8 @@ def test_skip_carries_signal_and_gradient_when_the_branch_is_silenced(learner):
     hint = "the identity shortcut must add x itself, unchanged, before the final ReLU"
     expect_close(output, torch.relu(x), "the output with a silenced residual branch",
                  against="ReLU(x)", hint=hint)  # fmt: skip
+    if grad is None:
+        raise CheckFailed(f"No gradient reached x with a silenced residual branch: {NO_GRAPH}.")
     expect_close(grad, (x > 0).to(x.dtype), "d out / d x with a silenced residual branch",
                  against="1 where x > 0, else 0", hint=hint)  # fmt: skip
 
@@ -503,6 +523,8 @@ def test_deep_stack_keeps_the_input_gradient_healthy(learner):
     grad_out = random_input(DEEP_CHANNELS, 81)
     got = learner.run(deep_stack, DEEP_CHANNELS, DEPTH, x, grad_out)
     states, grad = expect_pair(got, "the probe's result")
+    if grad is None:
+        raise CheckFailed(f"No gradient reached the input of {DEPTH} of your blocks: {NO_GRAPH}.")
     grad = expect_shape(grad, x.shape, "the gradient at the input of the stack")
     plain = plain_stack_gradient(states, x, grad_out)
     ratio, plain_ratio = float(grad.norm() / grad_out.norm()), float(plain.norm() / grad_out.norm())

@@ -22,6 +22,10 @@ NAMED_MISTAKES = {
     "relu_as_the_identity_shortcut": {
         "test_layers_and_parameter_count_follow_the_contract": "changes x in train mode",
     },
+    "output_detached": {
+        "test_gradients_match_the_reference_for_input_and_every_parameter": "No gradient reached any input or parameter",
+        "test_deep_stack_keeps_the_input_gradient_healthy": "No gradient reached the input of 24 of your blocks",
+    },
     "dropout_as_the_identity_shortcut": {
         "test_layers_and_parameter_count_follow_the_contract": "the shortcut computes something",
     },
