@@ -164,3 +164,18 @@ def test_the_validation_split_is_fixed_disjoint_and_a_tenth_of_the_training_set(
     assert (len(first_train), len(first_val)) == (45_000, 5_000)
     assert torch.equal(first_val.labels, again_val.labels)
     assert not set(first_val.labels.tolist()) & set(first_train.labels.tolist())
+
+
+NAMED_MISTAKES = {
+    "lr_recorded_as_the_peak_rate": {
+        "test_learning_rate_follows_a_schedule": "not the rate the optimizer had at each epoch's end",
+    },
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mutant", NAMED_MISTAKES)
+def test_the_failure_message_names_the_mistake(mutant, mutant_grades):
+    messages = mutant_grades.failure_messages("cifar_challenge", mutant)
+    for check, phrase in NAMED_MISTAKES[mutant].items():
+        assert phrase in messages[check], messages[check]
