@@ -53,7 +53,11 @@ def cell_gradients(impl, state_dict, input, hx, grad_h, grad_c):
         hx[1].clone().requires_grad_(),
     ]
     h, c = cell(leaves[0], (leaves[1], leaves[2]))
-    torch.autograd.backward((h, c), (grad_h, grad_c))
+    with_graph = [
+        (t, g) for t, g in ((h, grad_h), (c, grad_c)) if getattr(t, "requires_grad", False)
+    ]
+    if with_graph:  # none: every gradient stays None, and the grader says what was detached
+        torch.autograd.backward(*zip(*with_graph))
     grads = {"input": leaves[0].grad, "h0": leaves[1].grad, "c0": leaves[2].grad}
     grads.update({name: parameter.grad for name, parameter in cell.named_parameters()})
     return grads
@@ -70,7 +74,11 @@ def directional_derivative(impl, state_dict, inputs, direction, weights, step):
 
     leaves = [tensor.clone().requires_grad_() for tensor in inputs]
     value = scalar(*leaves)
+    if not value.requires_grad:
+        return "no graph"
     value.backward()
+    if any(leaf.grad is None for leaf in leaves):
+        return "no graph"
     analytic = sum((leaf.grad * d).sum() for leaf, d in zip(leaves, direction))
     with torch.no_grad():
         plus = scalar(*[t + step * d for t, d in zip(inputs, direction)])
@@ -476,6 +484,13 @@ def test_gradients_agree_with_finite_differences_in_float64(learner):
         got = learner.run(
             directional_derivative, weights, [x, h0, c0], direction, output_weights, 1e-6
         )
+        if got == "no graph":
+            raise CheckFailed(
+                "No gradient reached the input or the state (h0, c0) through your cell, so "
+                "autograd cannot be compared with finite differences. Likely cause: part of the "
+                "computation is detached (.detach(), .data, torch.no_grad, or a new tensor made "
+                "from its values)."
+            )
         if not (isinstance(got, (tuple, list)) and len(got) == 3):
             raise CheckFailed(
                 "The finite-difference probe did not get numbers back from your cell."

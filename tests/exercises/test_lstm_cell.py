@@ -63,6 +63,10 @@ NAMED_MISTAKES = {
     "xavier_weights_and_zero_biases": {
         "test_parameters_follow_torch_init_and_bias_false_matches_torch": "xavier_uniform_",
     },
+    "cell_outputs_detached": {
+        "test_gradients_match_torch_for_inputs_state_and_every_parameter": "No gradient reached `input`",
+        "test_gradients_agree_with_finite_differences_in_float64": "No gradient reached the input or the state",
+    },
     "tanh_missing_on_the_new_cell_state": {
         "test_hx_none_means_a_zero_state": "(it looks like: h = o * c is missing the tanh",
         "test_lstm_forward_matches_torch_lstm_over_a_sequence": "lstm_forward builds on your cell",
