@@ -87,6 +87,11 @@ def train(model: nn.Module, train_loader, val_loader, epochs: int, device) -> li
     device: a torch.device or "cpu"/"cuda"; move the model and every batch there.
     Each epoch: model.train() and one pass over train_loader with an optimizer and an LR
     schedule; then model.eval() and, under torch.no_grad(), one pass over val_loader.
+    Any schedule that changes the rate counts, a warm-up within the first epoch followed
+    by a constant rate included. A pass over val_loader before the first epoch that only
+    measures the untrained weights (eval mode, torch.no_grad(); a baseline, like
+    Lightning's sanity check) is allowed and is not an epoch: it gets no record, and early
+    stopping starts with epoch 1.
     Early stopping with your EarlyStopping (patience at most 10) on the validation loss or
     accuracy; when training ends (stopped early or out of epochs), the model holds the
     weights of its best validation epoch.

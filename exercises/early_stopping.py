@@ -27,7 +27,9 @@ class EarlyStopping:
 
     patience: how many epochs in a row may fail to improve; once `patience` epochs in a row
         have not improved, `step` returns True. patience=0 stops at the first epoch that
-        does not improve (so does patience=1). Negative patience raises ValueError.
+        does not improve (so does patience=1), the very first epoch included: with patience
+        0 or 1, a first value of NaN, or one equal to the starting best, returns True.
+        Negative patience raises ValueError.
         `step` says whether to stop NOW: it keeps recording after returning True, and an
         epoch that improves returns False, even after an earlier True.
     min_delta: how much better than the best value an epoch must be to count as improving,
@@ -45,7 +47,8 @@ class EarlyStopping:
         A non-improving epoch stores nothing. If False, nothing is stored and `restore`
         does nothing.
 
-    Attributes (read by the grader after every call of `step`):
+    Attributes (read by the grader after every call of `step`, as numbers: float(best),
+    int(best_epoch), int(num_bad_epochs), bool(should_stop); from __init__ on, never None):
         best: the best value so far (math.inf in mode "min", -math.inf in mode "max",
             before any epoch improved).
         best_epoch: the 0-based index of the `step` call that set `best` (-1 before any).

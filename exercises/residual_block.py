@@ -32,7 +32,11 @@ class ResidualBlock(nn.Module):
         bn2: nn.BatchNorm2d(C_out)
         shortcut: nn.Identity() when stride == 1 and C_in == C_out, else
             nn.Sequential(nn.Conv2d(C_in, C_out, 1, stride=stride, bias=False),
-                          nn.BatchNorm2d(C_out))
+                          nn.BatchNorm2d(C_out)).
+            Where the shape does not change, any module without parameters or buffers that
+            returns its input unchanged (in train and eval mode) is the identity too, e.g. an
+            empty nn.Sequential(); one that computes something (a ReLU, a Dropout, a scaling)
+            is not.
     """
 
     def __init__(self, in_channels: int, out_channels: int | None = None, stride: int = 1):

@@ -116,17 +116,37 @@ def run_training(impl, model_state, train_batches, val_batches, epochs):
         size = inputs[0].shape[0]
         if size == val_size and (not forwards or forwards[-1][2] != val_size):
             snapshots.append({k: v.detach().clone() for k, v in module.state_dict().items()})
+            rates.append(["val", read_rate(optimizers[0]) if optimizers else None])
         if size == train_size and module.training and torch.is_grad_enabled():
             weights = [parameter.detach().clone() for parameter in module.parameters()]
             if not trained_weights or not all(map(torch.equal, weights, trained_weights[-1])):
                 trained_weights.append(weights)  # weights this batch met, if updated since
         forwards.append((module.training, torch.is_grad_enabled(), size))
 
+    def read_rate(optimizer):
+        try:
+            return float(optimizer.param_groups[0]["lr"])
+        except Exception:  # noqa: BLE001 - an optimizer of the learner's own making
+            return None
+
+    def record_rate(optimizer, args, kwargs):  # before every step of every torch.optim optimizer
+        optimizers[:] = [optimizer]
+        rates.append(["step", read_rate(optimizer)])
+
+    from torch.optim.optimizer import register_optimizer_step_pre_hook
+
+    rates, optimizers = [], []  # [what, the optimizer's rate then]: steps, validation passes
     model.register_forward_pre_hook(watch)
-    history = impl.train(model, list(train_batches), list(val_batches), epochs, "cpu")
+    rate_hook = register_optimizer_step_pre_hook(record_rate)
+    try:
+        history = impl.train(model, list(train_batches), list(val_batches), epochs, "cpu")
+    finally:
+        rate_hook.remove()
     final = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    rates.append(["end", read_rate(optimizers[0]) if optimizers else None])
     return {"history": history, "forwards": forwards, "snapshots": snapshots, "final": final,
-            "sizes": [train_size, val_size], "updated_weights": len(trained_weights)}  # fmt: skip
+            "sizes": [train_size, val_size], "updated_weights": len(trained_weights),
+            "rates": rates}  # fmt: skip
 
 
 # -- here: data, references, judgements ----------------------------------------------------
@@ -243,7 +263,7 @@ def training_result(got: object, epochs: int) -> dict:
             raise CheckFailed(
                 f"Record {number} holds a value that is not a plain number (use .item() or float())."
             )
-    return without_a_final_evaluation(got)
+    return without_a_final_evaluation(without_a_baseline(got))
 
 
 def validation_passes(got: dict) -> list[int]:
@@ -256,6 +276,29 @@ def validation_passes(got: dict) -> list[int]:
         for index, size in enumerate(sizes)
         if size == val_size and (index == 0 or sizes[index - 1] != val_size)
     ]
+
+
+def without_a_baseline(got: dict) -> dict:
+    """The run without a validation pass before the first epoch that only measured the
+    untrained weights (a baseline, as Lightning's sanity check makes one): it is not an epoch.
+
+    It counts as such when the validation set went through the model once or twice more than
+    there are records (twice: with a final evaluation as well), the first of those passes came
+    before the first train batch, and everything before that batch ran in eval mode without
+    gradients; its forwards and snapshot are left out. Everything else is left for the checks.
+    """
+    forwards, starts = got["forwards"], validation_passes(got)
+    first_training = next(
+        (index for index, (training, grad, _) in enumerate(forwards) if training and grad), None
+    )
+    extra = len(got["snapshots"]) - len(got["history"])
+    if first_training is None or extra not in (1, 2) or len(starts) != len(got["snapshots"]):
+        return got
+    if starts[0] > first_training or any(
+        training or grad for training, grad, _ in forwards[:first_training]
+    ):
+        return got
+    return {**got, "forwards": forwards[first_training:], "snapshots": got["snapshots"][1:]}
 
 
 def without_a_final_evaluation(got: dict) -> dict:
@@ -661,17 +704,54 @@ def test_validation_runs_in_eval_mode_without_gradients_and_never_trains(learner
 
 @check(points=2, timeout=20)
 def test_learning_rate_follows_a_schedule(learner):
-    """The learning rate recorded in the history changes from epoch to epoch (an LR schedule) and stays finite and >= 0."""
+    """The learning rate follows a schedule: the rate recorded in the history changes from epoch to epoch, or the optimizer's rate changed during training (a warm-up, then a constant rate) and each record holds its rate at that epoch's end; all finite and >= 0."""
     got = learning_run(learner)
     rates = [float(record["lr"]) for record in got["history"]]
     if not all(rate >= 0 and rate == rate and rate != float("inf") for rate in rates):
         raise CheckFailed(f"The recorded learning rates {rates} are not all finite and >= 0.")
     if len(rates) < 2 or max(rates) - min(rates) <= 1e-9 * max(rates):
+        used, at_epoch_ends = rates_in_use(got.get("rates"))
+        if len(used) >= 2 and max(used) - min(used) > 1e-9 * max(used):
+            tolerance = 1e-9 * max(used)
+            if at_epoch_ends and all(
+                any(abs(rates[0] - rate) <= tolerance for rate in possible)
+                for possible in at_epoch_ends
+            ):
+                return  # e.g. a one-epoch warm-up, then a constant rate: a schedule all the same
+            raise CheckFailed(
+                f"Your optimizer's learning rate went from {min(used):g} to {max(used):g} during "
+                f"training, but the history records {rates[0]:g} in every epoch, not the rate "
+                "the optimizer had at each epoch's end: record scheduler.get_last_lr()[0] (or "
+                "optimizer.param_groups[0]['lr']) at the end of each epoch."
+            )
         raise CheckFailed(
             f"The learning rate stayed at {rates[0]:g} in every epoch: add a scheduler "
             "(e.g. torch.optim.lr_scheduler.OneCycleLR or CosineAnnealingLR) and record "
             "scheduler.get_last_lr()[0] (or optimizer.param_groups[0]['lr']) each epoch."
         )
+
+
+def rates_in_use(events: object) -> tuple[list, list]:
+    """The rates the optimizer stepped with, and for each validation pass after its first step
+    the rates an epoch's record may hold: the one during the pass, or the one the next step
+    used (the history may be written after a scheduler.step() at the epoch's end).
+
+    `events`: [what, rate] in the order they happened, read by the probe from the optimizer
+    before each of its steps ("step"), at the start of each validation pass ("val"), and
+    after train() returned ("end").
+    """
+    if not isinstance(events, list) or not all(
+        isinstance(event, list) and len(event) == 2 for event in events
+    ):
+        return [], []
+    stepped = [rate for what, rate in events if what == "step" and isinstance(rate, float)]
+    at_epoch_ends, started = [], False
+    for index, (what, rate) in enumerate(events):
+        started = started or what == "step"
+        if what == "val" and started:
+            after = [later for kind, later in events[index:] if kind in ("step", "end")][:1]
+            at_epoch_ends.append({r for r in [rate, *after] if isinstance(r, float)})
+    return stepped, at_epoch_ends
 
 
 def improving_epochs(history: list[dict]) -> set[int]:

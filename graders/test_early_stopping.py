@@ -19,13 +19,23 @@ from course.graders.engine.compare import CheckFailed, expect_close, expect_pair
 
 # -- probes: run in the learner process, sent as source: they use only their arguments ----
 def trace(impl, values, kwargs, as_tensor=False):
+    def read(name, convert):
+        """The attribute as `convert` reads it; what it is when that fails (or it is missing)."""
+        if not hasattr(stopper, name):
+            return {"unreadable": "missing"}
+        held = getattr(stopper, name)
+        try:
+            return convert(held)
+        except Exception:  # noqa: BLE001 - the grader says what it found instead
+            return {"unreadable": f"{held!r:.80} (a {type(held).__name__})"}
+
     stopper = impl.EarlyStopping(**kwargs)
     running_total = torch.zeros((), dtype=torch.float64)  # as_tensor: one tensor, refilled
     rows = []
     for value in values:
         said = stopper.step(running_total.fill_(value) if as_tensor else value)
-        rows.append([bool(said) if isinstance(said, bool) else repr(said), float(stopper.best),
-                     int(stopper.best_epoch), int(stopper.num_bad_epochs), bool(stopper.should_stop)])  # fmt: skip
+        rows.append([bool(said) if isinstance(said, bool) else repr(said), read("best", float),
+                     read("best_epoch", int), read("num_bad_epochs", int), read("should_stop", bool)])  # fmt: skip
     return rows
 
 
@@ -151,6 +161,26 @@ LIKELY_CAUSES = {
 """What to look at when a field of the trace differs, in the learner's words."""
 
 
+WHAT_IT_MEANS = {
+    "best": lambda best: " before any epoch improved" if math.isinf(best) else "",
+    "best_epoch": lambda epoch: " before any epoch improved" if epoch == -1 else "",
+    "num_bad_epochs": lambda count: "",
+    "should_stop": lambda stop: ", what the last step returned",
+}
+"""Why the expected value of a field is what it is, after it in a message."""
+UNREADABLE = {
+    "best": "best is a number from the start: math.inf in mode 'min', -math.inf in mode "
+    "'max', then the best value (float(value)).",
+    "best_epoch": "best_epoch is an int from the start: -1 before any epoch improved, then "
+    "the 0-based index of the step call that set best.",
+    "num_bad_epochs": "num_bad_epochs is an int from the start: 0, then the number of epochs "
+    "in a row without improvement.",
+    "should_stop": "should_stop is a bool from the start (False), then what the last step "
+    "returned.",
+}
+"""What each attribute must hold, when the grader cannot read it as a number."""
+
+
 TENSOR_KEPT = (
     "step used the tensor it was given instead of its number. This loop passes one 0-dim "
     "tensor and refills it in place each epoch (as a running validation total is), so a best "
@@ -169,14 +199,24 @@ def expect_trace(learner, values, as_tensor=False, **kwargs):
     for epoch, (got_row, expected_row) in enumerate(zip(got, expected)):
         # best, best_epoch and num_bad_epochs as after the step before: step stopped recording
         frozen = epoch > 0 and got_row[1:4] == got[epoch - 1][1:4]
+        recorded = got_row[1:4] == expected_row[1:4]  # best, best_epoch, num_bad_epochs right
         for field, got_value, expected_value in zip(FIELDS, got_row, expected_row):
             same = got_value == expected_value or (
                 isinstance(got_value, float)
                 and math.isnan(got_value)
                 and math.isnan(expected_value)
             )
+            if isinstance(got_value, dict):  # the probe could not read it as a number
+                raise CheckFailed(
+                    f"EarlyStopping({setting}) fed the values {values}{given}: after step "
+                    f"{epoch} (value {values[epoch]}), {field} should be {expected_value!r}"
+                    f"{WHAT_IT_MEANS[field](expected_value)}; it is "
+                    f"{got_value.get('unreadable')}. Likely cause: {UNREADABLE[field]}"
+                )
             if not same:
-                cause = trace_cause(field, values, epoch, kwargs, got_value, expected_value, frozen)
+                cause = trace_cause(
+                    field, values, epoch, kwargs, got_value, expected_value, frozen, recorded
+                )
                 cause = TENSOR_KEPT if as_tensor else cause  # the same curve as floats passed
                 raise CheckFailed(
                     f"EarlyStopping({setting}) fed the values {values}{given}: after step "
@@ -185,10 +225,13 @@ def expect_trace(learner, values, as_tensor=False, **kwargs):
                 )
 
 
-def trace_cause(field, values, epoch, settings, got_value, expected_value, frozen=False) -> str:
+def trace_cause(
+    field, values, epoch, settings, got_value, expected_value, frozen=False, recorded=False
+) -> str:
     """The mistake that most likely made `field` differ after step `epoch`.
 
     frozen: the learner's best, best_epoch and num_bad_epochs did not change in this step.
+    recorded: they are what the contract says after this step (only the stop may differ).
     """
     value, mode = values[epoch], settings.get("mode", "min")
     about_the_best = field in ("best", "best_epoch", "num_bad_epochs")
@@ -208,6 +251,17 @@ def trace_cause(field, values, epoch, settings, got_value, expected_value, froze
             "step must keep watching after it once returned True: step says whether to stop "
             "NOW, so an improving epoch still updates best, best_epoch and num_bad_epochs and "
             "returns False (and sets should_stop to False)."
+        )
+    if (
+        epoch == 0
+        and recorded
+        and field in ("step's return value", "should_stop")
+        and expected_value is True
+    ):
+        return (
+            "the first epoch is no exception: a first value that does not improve (NaN, or a "
+            "tie with the starting best) is a bad epoch, so with patience 0 or 1 step returns "
+            "True at once. Do not guard the stop with `epoch > 0` (as Keras does)."
         )
     if about_the_best and isinstance(value, float) and math.isnan(value):
         return (
@@ -278,8 +332,13 @@ def test_a_tie_with_the_best_is_not_an_improvement(learner):
 
 @check(points=2)
 def test_patience_zero_stops_at_the_first_epoch_that_does_not_improve(learner):
-    """patience=0 stops at the first non-improving epoch, never at an improving one."""
+    """patience=0 (and 1) stops at the first non-improving epoch, never at an improving one; the very first epoch is no exception (a first value of NaN, or one tying the starting best inf, stops at once)."""
     expect_trace(learner, [3.0, 2.0, 1.0, 1.5], patience=0)
+    nan, inf = float("nan"), float("inf")
+    for patience in (0, 1):  # the first epoch is not special (as Keras' `epoch > 0` makes it)
+        expect_trace(learner, [nan, 1.0, 0.5], patience=patience)
+        expect_trace(learner, [inf, 1.0], patience=patience)
+        expect_trace(learner, [-inf, 0.5], patience=patience, mode="max")
 
 
 @check(points=2)

@@ -5,6 +5,8 @@ process and only return tensors; every check compares them here with PyTorch's o
 nn.LSTMCell / nn.LSTM loaded with the same weights.
 """
 
+import functools
+
 import torch
 from torch import nn
 
@@ -54,7 +56,11 @@ def cell_gradients(impl, state_dict, input, hx, grad_h, grad_c):
         hx[1].clone().requires_grad_(),
     ]
     h, c = cell(leaves[0], (leaves[1], leaves[2]))
-    torch.autograd.backward((h, c), (grad_h, grad_c))
+    with_graph = [
+        (t, g) for t, g in ((h, grad_h), (c, grad_c)) if getattr(t, "requires_grad", False)
+    ]
+    if with_graph:  # none: every gradient stays None, and the grader says what was detached
+        torch.autograd.backward(*zip(*with_graph))
     grads = {"input": leaves[0].grad, "h0": leaves[1].grad, "c0": leaves[2].grad}
     grads.update({name: parameter.grad for name, parameter in cell.named_parameters()})
     return grads
@@ -71,7 +77,11 @@ def directional_derivative(impl, state_dict, inputs, direction, weights, step):
 
     leaves = [tensor.clone().requires_grad_() for tensor in inputs]
     value = scalar(*leaves)
+    if not value.requires_grad:
+        return "no graph"
     value.backward()
+    if any(leaf.grad is None for leaf in leaves):
+        return "no graph"
     analytic = sum((leaf.grad * d).sum() for leaf, d in zip(leaves, direction))
     with torch.no_grad():
         plus = scalar(*[t + step * d for t, d in zip(inputs, direction)])
@@ -172,6 +182,62 @@ SWAPPED_RESULT = "forward returns (c, h); it must return (h, c), in that order"
 SWAPPED_STATE = "hx is unpacked as (c, h); it comes as (h, c), in that order"
 
 
+def cell_mismatch(learner, what: str) -> str | None:
+    """None when one step of the learner's cell from a given state matches nn.LSTMCell (as
+    test_h_and_c_match_torch_lstm_cell_with_the_same_weights compares them, decided here);
+    otherwise the likely cause a downstream check gives: its failure follows from the cell's.
+    """
+    weights = fresh_weights(2)
+    x, hx = random_state(seed=3)
+    expected = tuple(t.detach() for t in reference_cell(weights)(x, hx))
+    got = None
+    try:
+        got = unpack_state(learner.run(run_cell, weights, x, hx), expected[0].shape, "the result")
+        if all(same_values(*pair) for pair in zip(got, expected)):
+            return None
+    except (CheckFailed, LearnerRaised):
+        pass
+    mistakes = mistaken_step(weights, x, hx)
+    mistakes[SWAPPED_RESULT] = expected[::-1]
+    mistakes[SWAPPED_STATE] = tuple(t.detach() for t in reference_cell(weights)(x, hx[::-1]))
+    known = [
+        cause
+        for cause, pair in mistakes.items()
+        if got is not None and all(same_values(*both) for both in zip(got, pair))
+    ]
+    which = f" (it looks like: {known[0]})" if known else ""
+    return (
+        f"{what} builds on your cell, which does not yet match nn.LSTMCell on one step from a "
+        f"given state{which}: fix the cell first (the check of h and c against nn.LSTMCell "
+        "says what differs); this failure follows from it"
+    )
+
+
+def expect_close_on_the_cell(learner, what: str, got, expected, name, **how) -> None:
+    """expect_close for a check that builds on the cell: when it fails and the cell itself
+    does not match nn.LSTMCell, the likely cause is the cell, not the check's own causes."""
+    try:
+        expect_close(got, expected, name, **how)
+        return
+    except CheckFailed as failure:
+        first = failure
+    cause = cell_mismatch(learner, what)
+    if cause is None:
+        raise first
+    how.pop("likely_causes", None)
+    expect_close(got, expected, name, **{**how, "hint": cause})
+    raise first  # the same comparison: not reached
+
+
+def same_values(got: torch.Tensor, expected: torch.Tensor) -> bool:
+    """Equal within expect_close's default tolerance, shape and dtype included."""
+    return (
+        got.shape == expected.shape
+        and got.dtype == expected.dtype
+        and torch.allclose(got, expected, atol=1e-5, rtol=1e-4)
+    )
+
+
 def random_state(
     batch: int = BATCH, dtype=torch.float32, seed: int = 1, input_size: int = INPUT_SIZE
 ):
@@ -229,8 +295,9 @@ def test_unbatched_step_returns_h_and_c_of_shape_H(learner):
         reference = reference_cell(weights, dtype=dtype)
         expected_h, expected_c = (t.detach() for t in reference(x[0].to(dtype), state))
         against = f"nn.LSTMCell on the same single {dtype} example (I,) with {given}"
-        expect_close(h, expected_h, "h", against=against)
-        expect_close(c, expected_c, "c", against=against)
+        on_a_single_example = "A single example (I,)"
+        expect_close_on_the_cell(learner, on_a_single_example, h, expected_h, "h", against=against)
+        expect_close_on_the_cell(learner, on_a_single_example, c, expected_c, "c", against=against)
 
 
 @check(points=4)
@@ -291,9 +358,11 @@ def test_hx_none_means_a_zero_state(learner):
         whole_batch = tuple(t.detach() for t in reference(x))
         got_batch, got_first_row = expect_pair(got, "the probe's results")
         expect_zero_state(
-            got_batch, reference, x, after_the_state, f"{what}, after a call with a state"
+            learner, got_batch, reference, x, after_the_state, f"{what}, after a call with a state"
         )
-        expect_zero_state(got_first_row, reference, x[:1], whole_batch, f"{what_first_row}, next")
+        expect_zero_state(
+            learner, got_first_row, reference, x[:1], whole_batch, f"{what_first_row}, next"
+        )
 
 
 KEEPS_SOMETHING = (
@@ -302,7 +371,9 @@ KEEPS_SOMETHING = (
 )
 
 
-def expect_zero_state(got, reference: nn.LSTMCell, x, previous_state: tuple, what: str) -> None:
+def expect_zero_state(
+    learner, got, reference: nn.LSTMCell, x, previous_state: tuple, what: str
+) -> None:
     """(h, c) of a hx=None call equal nn.LSTMCell's from zeros, not from `previous_state`, the
     (h, c) that the call before returned."""
     try:
@@ -317,10 +388,11 @@ def expect_zero_state(got, reference: nn.LSTMCell, x, previous_state: tuple, wha
     mistakes = {KEEPS_SOMETHING: previous_call, SWAPPED_RESULT: (expected_c, expected_h)}
     hint = "with hx=None, h and c start as zeros of shape (N, H) and the input's dtype (input.new_zeros)"
     against = f"nn.LSTMCell with no state ({x.dtype})"
-    expect_close(h, expected_h, "h", against=against, hint=hint,
-                 likely_causes={cause: pair[0] for cause, pair in mistakes.items()})  # fmt: skip
-    expect_close(c, expected_c, "c", against=against, hint=hint,
-                 likely_causes={cause: pair[1] for cause, pair in mistakes.items()})  # fmt: skip
+    call = "A call with hx=None"
+    expect_close_on_the_cell(learner, call, h, expected_h, "h", against=against, hint=hint,
+                             likely_causes={cause: pair[0] for cause, pair in mistakes.items()})  # fmt: skip
+    expect_close_on_the_cell(learner, call, c, expected_c, "c", against=against, hint=hint,
+                             likely_causes={cause: pair[1] for cause, pair in mistakes.items()})  # fmt: skip
 
 
 @check(points=1)
@@ -331,8 +403,9 @@ def test_parameters_follow_torch_init_and_bias_false_matches_torch(learner):
     got = learner.run(run_cell, weights, x, hx, bias=False)
     h, c = unpack_state(got, (BATCH, HIDDEN_SIZE), "the result")
     expected_h, expected_c = (t.detach() for t in reference_cell(weights, bias=False)(x, hx))
-    expect_close(h, expected_h, "h", against="nn.LSTMCell(bias=False)")
-    expect_close(c, expected_c, "c", against="nn.LSTMCell(bias=False)")
+    without_bias, against = "LSTMCell(..., bias=False)", "nn.LSTMCell(bias=False)"
+    expect_close_on_the_cell(learner, without_bias, h, expected_h, "h", against=against)
+    expect_close_on_the_cell(learner, without_bias, c, expected_c, "c", against=against)
     expect_uniform_initialisation(learner)
 
 
@@ -392,7 +465,8 @@ def test_gradients_match_torch_for_inputs_state_and_every_parameter(learner):
     ((h * grad_h).sum() + (c * grad_c).sum()).backward()  # = backward with (grad_h, grad_c)
     expected = {"input": leaves[0].grad, "h0": leaves[1].grad, "c0": leaves[2].grad}
     expected.update({name: p.grad for name, p in reference.named_parameters()})
-    expect_gradients(got, expected, against="nn.LSTMCell's gradient")
+    expect_gradients(got, expected, against="nn.LSTMCell's gradient",
+                     close=functools.partial(expect_close_on_the_cell, learner, "The backward pass"))  # fmt: skip
 
 
 @check(points=2)
@@ -406,6 +480,13 @@ def test_gradients_agree_with_finite_differences_in_float64(learner):
         got = learner.run(
             directional_derivative, weights, [x, h0, c0], direction, output_weights, 1e-6
         )
+        if got == "no graph":
+            raise CheckFailed(
+                "No gradient reached the input or the state (h0, c0) through your cell, so "
+                "autograd cannot be compared with finite differences. Likely cause: part of the "
+                "computation is detached (.detach(), .data, torch.no_grad, or a new tensor made "
+                "from its values)."
+            )
         if not (isinstance(got, (tuple, list)) and len(got) == 3):
             raise CheckFailed(
                 "The finite-difference probe did not get numbers back from your cell."
@@ -449,10 +530,10 @@ def test_lstm_forward_matches_torch_lstm_over_a_sequence(learner):
         where = f"nn.LSTM on x of shape {tuple(x.shape)} ({dtype}) " + (
             "from the given (h_0, c_0)" if state else "from a zero state"
         )
-        expect_close(outputs, expected_outputs, "outputs", against=where,
-                     hint="outputs[:, t] must be h after step t, for every t in range(T) with T = x.shape[1], stacked on dim 1")  # fmt: skip
-        expect_close(h_last, expected_h, "h_T", against=where)
-        expect_close(c_last, expected_c, "c_T", against=where)
+        expect_close_on_the_cell(learner, "lstm_forward", outputs, expected_outputs, "outputs", against=where,
+                                 hint="outputs[:, t] must be h after step t, for every t in range(T) with T = x.shape[1], stacked on dim 1")  # fmt: skip
+        expect_close_on_the_cell(learner, "lstm_forward", h_last, expected_h, "h_T", against=where)
+        expect_close_on_the_cell(learner, "lstm_forward", c_last, expected_c, "c_T", against=where)
     expect_gradients_through_time(learner)
 
 
@@ -494,6 +575,7 @@ def expect_gradients_through_time(learner) -> None:
         "new tensor made from their values). Backpropagation through time needs the graph of every step.",
         likely_causes={"the state is detached between steps, so gradients stop after one step": truncated},
         hint="every step must use the (h, c) the previous step returned, with its graph",
+        close=functools.partial(expect_close_on_the_cell, learner, "lstm_forward"),
     )  # fmt: skip
 
 

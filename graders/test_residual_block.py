@@ -33,6 +33,30 @@ def output_shape(impl, in_channels, out_channels, stride, size):
 
 
 def layout(impl, in_channels, out_channels, stride):
+    def shortcut_outputs(shortcut):
+        """What the shortcut holds, and returns for a float32 x in train mode and a float64 x
+        in eval mode, with the gradient of the sum of its output."""
+        if not isinstance(shortcut, nn.Module):
+            return None
+        held = sum(t.numel() for t in [*shortcut.parameters(), *shortcut.buffers()])
+        calls = []
+        for dtype, training in ((torch.float32, True), (torch.float64, False)):
+            generator = torch.Generator().manual_seed(1)
+            x = 3 * torch.randn(2, in_channels, 5, 5, generator=generator, dtype=dtype)
+            leaf = x.clone().requires_grad_()
+            shortcut.train(training)
+            out = shortcut(leaf.clone())  # a clone: an in-place shortcut must not fail here
+            grad = None
+            if isinstance(out, torch.Tensor) and out.requires_grad:
+                grad = torch.autograd.grad(out.sum(), leaf, allow_unused=True)[0]
+            if isinstance(out, torch.Tensor):
+                out = out.detach()
+            calls.append({"x": x, "out": out, "grad": grad})
+        return {"held": held, "calls": calls}
+
+    def as_list(value):  # a module of the learner's own may hold an int or anything else
+        return list(value) if isinstance(value, (tuple, list)) else repr(value)
+
     block = impl.ResidualBlock(in_channels, out_channels, stride)
     modules = dict(block.named_modules())
     convolutions = {}
@@ -42,18 +66,20 @@ def layout(impl, in_channels, out_channels, stride):
             padding = getattr(conv, "padding", None)
             convolutions[name] = {
                 "type": type(conv).__name__,
-                "kernel_size": list(getattr(conv, "kernel_size", [])),
-                "stride": list(getattr(conv, "stride", [])),
-                "padding": padding if isinstance(padding, str) else list(padding or []),
+                "kernel_size": as_list(getattr(conv, "kernel_size", [])),
+                "stride": as_list(getattr(conv, "stride", [])),
+                "padding": padding if isinstance(padding, str) else as_list(padding or []),
                 "bias": getattr(conv, "bias", None) is not None,
             }
-    return {
+    result = {
         "state": {name: list(tensor.shape) for name, tensor in block.state_dict().items()},
         "parameters": sum(parameter.numel() for parameter in block.parameters()),
         "shortcut": type(getattr(block, "shortcut", None)).__name__,
-        "identity": isinstance(getattr(block, "shortcut", None), nn.Identity),
         "convolutions": convolutions,
     }
+    if stride == 1 and in_channels == out_channels:
+        result["shortcut_of"] = shortcut_outputs(getattr(block, "shortcut", None))
+    return result
 
 
 def run_block(impl, state_dict, x, stride, training):
@@ -72,7 +98,10 @@ def block_gradients(impl, state_dict, x, stride, grad_out):
     block.load_state_dict(state_dict)
     block.train()
     leaf = x.clone().requires_grad_()
-    block(leaf).backward(grad_out)  # learner side: the worker has warmed this path up
+    out = block(leaf)
+    if not getattr(out, "requires_grad", False):
+        return "no graph"
+    out.backward(grad_out)  # learner side: the worker has warmed this path up
     grads = {"input": leaf.grad}
     grads.update({name: parameter.grad for name, parameter in block.named_parameters()})
     return grads
@@ -86,6 +115,8 @@ def silenced_branch(impl, x):
     block.eval()
     leaf = x.clone().requires_grad_()
     out = block(leaf)
+    if not getattr(out, "requires_grad", False):
+        return out, None
     out.sum().backward()
     return out.detach(), leaf.grad
 
@@ -98,8 +129,16 @@ def deep_stack(impl, channels, depth, x, grad_out):
     for block in blocks:
         block.eval()
         out = block(out)
-    out.backward(grad_out)
+    if getattr(out, "requires_grad", False):
+        out.backward(grad_out)
     return [block.state_dict() for block in blocks], leaf.grad
+
+
+NO_GRAPH = (
+    "your block's output has no graph back to its input: the computation is detached "
+    "somewhere (.detach(), .data, torch.no_grad, or a new tensor made from its values)"
+)
+"""What the gradient probes say when the output does not require grad."""
 
 
 # -- the reference, from PyTorch's functional layers, and known mistakes ----------------
@@ -284,7 +323,7 @@ def test_layers_and_parameter_count_follow_the_contract(learner):
             projection = (
                 "a 1x1 conv + BatchNorm projection"
                 if "shortcut.0.weight" in expected["state"]
-                else "nn.Identity()"
+                else "nn.Identity() (or another module without parameters that returns x)"
             )
             raise CheckFailed(
                 f"{call} should have the state_dict entries {expected['state']}, but it has {shapes}. "
@@ -295,17 +334,55 @@ def test_layers_and_parameter_count_follow_the_contract(learner):
                 f"{call} should have {expected['parameters']} parameters, but it has {got.get('parameters')}: "
                 "use only the layers of the contract."
             )
-        if "shortcut.0.weight" not in expected["state"] and not got.get("identity"):
-            raise CheckFailed(
-                f"{call}.shortcut should be nn.Identity() (the shape does not change), but it is a "
-                f"{got.get('shortcut')}. Likely cause: another module that happens to return x; "
-                "the contract names nn.Identity()."
-            )
+        if "shortcut.0.weight" not in expected["state"]:
+            expect_identity_shortcut(got.get("shortcut_of"), got.get("shortcut"), call)
         expect_convolutions(
             got.get("convolutions"),
             expected_convolutions(stride, "shortcut.0.weight" in expected["state"]),
             call,
         )
+
+
+def expect_identity_shortcut(got: object, kind: object, call: str) -> None:
+    """Where the shape does not change, the shortcut holds nothing and returns x unchanged
+    (nn.Identity(), an empty nn.Sequential(), ...), in train and eval mode, gradient included."""
+    wanted = (
+        f"{call}.shortcut should return its input unchanged (the shape does not change): "
+        "nn.Identity(), or any module without parameters or buffers that returns x, such as an "
+        f"empty nn.Sequential(). It is a {kind}"
+    )
+    if not isinstance(got, dict) or not isinstance(got.get("calls"), list):
+        raise CheckFailed(f"{wanted}, which is not an nn.Module.")
+    if got.get("held") != 0:
+        raise CheckFailed(
+            f"{wanted} holding {got.get('held')} numbers (parameters or buffers). Likely cause: "
+            "a layer used as the identity shortcut; only a shape change needs the 1x1 conv + "
+            "BatchNorm projection."
+        )
+    for mode, result in zip(("train", "eval"), got["calls"]):
+        x, out, grad = (result.get(key) for key in ("x", "out", "grad"))
+        if not (isinstance(out, torch.Tensor) and out.dtype == x.dtype and out.shape == x.shape):
+            shown = (
+                f"{tuple(out.shape)} {out.dtype}"
+                if isinstance(out, torch.Tensor)
+                else type(out).__name__
+            )
+            raise CheckFailed(
+                f"{wanted}, which turns x of shape {tuple(x.shape)} ({x.dtype}) into {shown} in "
+                f"{mode} mode."
+            )
+        if not torch.equal(out, x):
+            difference = float((out - x).abs().max()) if out.isfinite().all() else "not finite"
+            raise CheckFailed(
+                f"{wanted}, which changes x in {mode} mode (largest difference {difference}). "
+                "Likely cause: the shortcut computes something (an activation, a scaling, "
+                "dropout...); the skip connection must add x itself."
+            )
+        if not isinstance(grad, torch.Tensor) or not torch.equal(grad, torch.ones_like(x)):
+            raise CheckFailed(
+                f"{wanted}, through which the gradient does not pass unchanged in {mode} mode. "
+                "Likely cause: the shortcut detaches x (.detach(), .data, torch.no_grad)."
+            )
 
 
 def expected_convolutions(stride: int, projection: bool) -> dict:
@@ -397,6 +474,8 @@ def test_gradients_match_the_reference_for_input_and_every_parameter(learner):
             dtype=torch.float64,
         )
         got = learner.run(block_gradients, state, x, stride, grad_out)
+        if got == "no graph":
+            raise CheckFailed(f"No gradient reached any input or parameter: {NO_GRAPH}.")
         if not isinstance(got, dict):
             raise CheckFailed("The gradient probe did not get gradients back from your block.")
         leaves = {"input": x.clone().requires_grad_()}
@@ -417,6 +496,8 @@ def test_skip_carries_signal_and_gradient_when_the_branch_is_silenced(learner):
     hint = "the identity shortcut must add x itself, unchanged, before the final ReLU"
     expect_close(output, torch.relu(x), "the output with a silenced residual branch",
                  against="ReLU(x)", hint=hint)  # fmt: skip
+    if grad is None:
+        raise CheckFailed(f"No gradient reached x with a silenced residual branch: {NO_GRAPH}.")
     expect_close(grad, (x > 0).to(x.dtype), "d out / d x with a silenced residual branch",
                  against="1 where x > 0, else 0", hint=hint)  # fmt: skip
 
@@ -442,6 +523,8 @@ def test_deep_stack_keeps_the_input_gradient_healthy(learner):
     grad_out = random_input(DEEP_CHANNELS, 81)
     got = learner.run(deep_stack, DEEP_CHANNELS, DEPTH, x, grad_out)
     states, grad = expect_pair(got, "the probe's result")
+    if grad is None:
+        raise CheckFailed(f"No gradient reached the input of {DEPTH} of your blocks: {NO_GRAPH}.")
     grad = expect_shape(grad, x.shape, "the gradient at the input of the stack")
     plain = plain_stack_gradient(states, x, grad_out)
     ratio, plain_ratio = float(grad.norm() / grad_out.norm()), float(plain.norm() / grad_out.norm())

@@ -42,3 +42,21 @@ def test_the_reference_lstm_reaches_the_threshold_on_the_first_seed():
         reference, cell_state, head_state, inputs, labels, grader.RECALL_LEARNING_RATE
     )
     assert grader.recall_accuracy(*trained, seed=100) >= grader.RECALL_ACCURACY
+
+
+CAUSES_ABOUT_CORRECT_CODE = {
+    "test_hx_none_means_a_zero_state": "with hx=None, h and c start as zeros",
+    "test_lstm_forward_matches_torch_lstm_over_a_sequence": "outputs[:, t] must be h after step t",
+}
+"""The likely causes these checks give when the cell is right and they still fail."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "mutant", ["tanh_missing_on_the_new_cell_state", "gates_unpacked_in_the_wrong_order"]
+)
+def test_a_check_built_on_a_wrong_cell_blames_the_cell_not_correct_code(mutant, mutant_grades):
+    messages = mutant_grades.failure_messages("lstm_cell", mutant)
+    for check, phrase in CAUSES_ABOUT_CORRECT_CODE.items():
+        assert "fix the cell first" in messages[check], messages[check]
+        assert phrase not in messages[check], messages[check]
