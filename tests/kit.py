@@ -11,8 +11,8 @@ correct implementation written differently, which must earn full marks: a whole 
 where it differs from the solution in a few lines, a REPLACE of the solution like a mutant's
 (without LOSES).
 
-An exercise that imports sibling exercises (`from residual_block import ResidualBlock`) is
-graded beside the reference versions of those siblings; one that trains (its manifest entry
+An exercise that builds on others (`builds_on` in the manifest) is graded beside the
+reference versions of those (kit/staging.py); one that trains (its manifest entry
 names a trainer) is graded with a run of its reference on a small synthetic dataset, which
 tests/trained_runs/<exercise>.py makes with `reference_run() -> (dataset folder, run folder)`.
 """
@@ -22,14 +22,13 @@ import hashlib
 import importlib
 import json
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
 from course.graders.engine.grade import ExerciseResult, grade_exercises
 from course.graders.kit.manifest import find_exercise, load_manifest
 from course.graders.kit.paths import solution_path
-from course.graders.kit.workspace import run_folder
+from course.graders.kit.staging import stage_exercise
 
 TESTS_DIR = Path(__file__).parent
 EXERCISE_NAMES = [exercise.name for exercise in load_manifest()]
@@ -45,27 +44,14 @@ def reference_run(exercise_name: str) -> tuple[Path, Path] | None:
 def grade_file(exercise_name: str, impl: Path) -> ExerciseResult:
     """Grade one implementation file with the exercise's grader, as `course grade` does."""
     impl, exercise = Path(impl), find_exercise(exercise_name)
-    siblings = sibling_solutions(exercise_name)
-    if not siblings and exercise.trainer is None:
+    if not exercise.builds_on and exercise.trainer is None:
         return grade_exercises(impl.parent, [exercise], impl=impl)[0]
     with tempfile.TemporaryDirectory(prefix=f"course-{exercise_name}-") as scratch:
-        folder = Path(scratch)
-        shutil.copy(impl, folder / f"{exercise_name}.py")
-        for sibling in siblings:
-            shutil.copy(sibling, folder / sibling.name)
         data, run = reference_run(exercise_name) or (None, None)
-        if run is not None:
-            shutil.copytree(run, run_folder(folder, exercise_name))
-        staged = folder / f"{exercise_name}.py"
-        return grade_exercises(folder, [exercise], impl=staged, data=data)[0]
-
-
-def sibling_solutions(exercise_name: str) -> list[Path]:
-    """The reference files of the other exercises that this exercise's solution imports."""
-    tree = ast.parse(solution_path(exercise_name).read_text(encoding="utf-8"))
-    imported = {node.module for node in tree.body if isinstance(node, ast.ImportFrom)}
-    imported |= {a.name for node in tree.body if isinstance(node, ast.Import) for a in node.names}
-    return [solution_path(name) for name in EXERCISE_NAMES if name in imported]
+        sources = {name: solution_path(name).read_text(encoding="utf-8") for name in EXERCISE_NAMES}
+        sources[exercise_name] = impl.read_text(encoding="utf-8")
+        staged = stage_exercise(exercise, sources, Path(scratch), run=run)
+        return grade_exercises(Path(scratch), [exercise], impl=staged, data=data)[0]
 
 
 def mutant_files(exercise_name: str) -> list[Path]:

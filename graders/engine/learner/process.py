@@ -21,6 +21,7 @@ from course.graders.engine.forbidden import static_use_message, static_uses
 from course.graders.engine.learner import wire
 from course.graders.engine.learner.limits import OUTPUT_LIMIT_BYTES, TORCH_IMPORT_SECONDS
 from course.graders.kit.manifest import Exercise
+from course.graders.kit.staging import builds_on_missing_message, missing_beside
 
 
 class LearnerFailure(Exception):
@@ -183,6 +184,13 @@ class LearnerProcess:
     def _find_static_failure(self) -> LearnerFailure | None:
         if not self.impl_path.is_file():
             return LearnerFailure(f"{self.impl_path} does not exist.")
+        missing = missing_beside(self.exercise, self.impl_path)
+        if missing:
+            where = (
+                f"beside {self.impl_path.name} (in a workspace, exercises/: `course init` "
+                "restores a missing stub)"
+            )
+            return LearnerFailure(builds_on_missing_message(self.exercise, missing, where))
         source = self.impl_path.read_text(encoding="utf-8", errors="replace")
         uses = static_uses(source, self.exercise.forbidden)
         if not uses:
