@@ -241,10 +241,11 @@ def raised_failure(error: dict, file_name: str) -> LearnerFailure:
         for file, line, function, text in error["frames"]
     )
     if error["type"] == "NotImplementedError":
-        file, line = error["frames"][-1][:2] if error["frames"] else (file_name, None)
+        file, line, function = error["frames"][-1][:3] if error["frames"] else (file_name, None, "")
         location = f" ({file}, line {line})" if line else ""
-        what = f" {error['message']}" if error["message"].strip() else ""
-        return NotImplementedYet(f"Not implemented yet:{what}{location}.")
+        # a bare `raise NotImplementedError()` (nbgrader's cleared cell) still names its function
+        what = error["message"].strip() or (function if function != "<module>" else "")
+        return NotImplementedYet(f"Not implemented yet:{' ' + what if what else ''}{location}.")
     hint = ""
     if error["type"] in ("SystemExit", "KeyboardInterrupt"):
         hint = " Your code must return a result, not end the program."
