@@ -26,9 +26,17 @@ def release_command(
     force: Annotated[
         bool, typer.Option("--force", help="Also overwrite files edited since the last release.")
     ] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Dataset folder that autograde evaluates submitted models on (written into "
+            "nbgrader_config.py), for exercises that train.",
+        ),
+    ] = None,
 ) -> None:
     """Write an nbgrader course directory: nbgrader_config.py and a notebook per exercise."""
-    release = release_course(out, assignment, force=force)
+    release = release_course(out, assignment, force=force, data_folder=data)
     console = Console()
     for relative, status in release.files.items():
         colour = _STATUS_COLOURS[status]

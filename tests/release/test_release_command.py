@@ -51,7 +51,7 @@ def test_release_writes_the_config_and_a_notebook_per_exercise_worth_its_checks(
         assert [cell["grade_id"] for cell in tests] == check_grade_ids(exercise.name, checks)
         assert [cell["points"] for cell in tests] == [check.points for check in checks]
         assert all(cell["locked"] for cell in tests)
-        (answer,) = [cell for cell in notebook.cells if cell.metadata["nbgrader"]["solution"]]
+        (answer,) = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution")]
         solution_code = code_after_docstring(solution_path(exercise.name).read_text())
         assert solution_code in answer.source, "the answer cell is not the solution's code"
         assert "### BEGIN SOLUTION" in answer.source
