@@ -9,7 +9,9 @@ from course.graders.engine.learner.process import raised_failure
 
 def test_frames_are_named_by_the_qualified_name_of_their_function(tmp_path):
     learner_file = tmp_path / "cell.py"
-    learner_file.write_text("class Cell:\n    def forward(self):\n        raise NotImplementedError()\n")
+    learner_file.write_text(
+        "class Cell:\n    def forward(self):\n        raise NotImplementedError()\n"
+    )
     module = import_learner_file(learner_file)
     with pytest.raises(NotImplementedError) as raised:
         module.Cell().forward()
