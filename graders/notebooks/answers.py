@@ -85,7 +85,7 @@ def load_builds_on(exercise_name: str) -> None:
         code = compile(source, f"answer cell of {name}.ipynb", "exec")
         sys.modules[name] = module
         exec(code, module.__dict__)
-        print(f"{name}: your answer cell from {folder / f'{name}.ipynb'} (as last saved)")
+        print(f"{name}: your answer cell of {name}.ipynb, as last saved")
 
 
 def in_notebook_terms(message: str, exercise_name: str, staged_folder: Path) -> str:

@@ -42,7 +42,7 @@ def test_the_kernel_imports_the_answers_an_exercise_builds_on_by_their_names(
     from residual_block import ResidualBlock
 
     assert (ResidualBlock.kind, EarlyStopping.kind) == ("mine", "mine too")
-    assert "residual_block: your answer cell from" in capsys.readouterr().out
+    assert "residual_block: your answer cell of residual_block.ipynb" in capsys.readouterr().out
 
 
 def test_a_notebook_missing_from_the_folder_is_named(tmp_path, monkeypatch):

@@ -91,7 +91,7 @@ def train_in_workspace(workspace: Path, data: Path, *options: str) -> subprocess
     return subprocess.run(
         [str(COURSE), "train", "cifar_challenge", "--data", str(data), "--workspace", str(workspace),
          "--epochs", str(REFERENCE_EPOCHS), "--batch-size", str(REFERENCE_BATCH_SIZE), *options],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"},
+        capture_output=True, text=True, timeout=900, env={**os.environ, "COLUMNS": "200"},
     )  # fmt: skip
 
 
