@@ -15,6 +15,7 @@ import torch
 
 from course.graders.kit.errors import UserError
 from course.graders.cifar import data as cifar_data, run as cifar_run
+from course.graders.cifar.plots import PLOT_FILES
 from course.graders.engine.grade import grade_exercises
 from course.graders.kit.manifest import find_exercise
 from course.graders.kit.workspace import run_folder
