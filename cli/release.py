@@ -27,10 +27,18 @@ def release_command(
     force: Annotated[
         bool, typer.Option("--force", help="Also overwrite files edited since the last release.")
     ] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Dataset folder that autograde evaluates submitted models on (written into "
+            "nbgrader_config.py), for exercises that train.",
+        ),
+    ] = None,
 ) -> None:
     """Write an nbgrader course directory: nbgrader_config.py and a notebook per exercise."""
     try:
-        release = release_course(out, assignment, force=force)
+        release = release_course(out, assignment, force=force, data_folder=data)
     except OSError as error:  # --out under a file, or a folder we may not write
         where = error.filename or out
         raise UserError(f"--out {out}: cannot write {where}: {error.strerror}.") from None

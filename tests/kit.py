@@ -11,8 +11,8 @@ correct implementation written differently, which must earn full marks: a whole 
 where it differs from the solution in a few lines, a REPLACE of the solution like a mutant's
 (without LOSES).
 
-An exercise that imports sibling exercises (`from residual_block import ResidualBlock`) is
-graded beside the reference versions of those siblings; one that trains (its manifest entry
+An exercise that builds on others (`builds_on` in the manifest) is graded beside the
+reference versions of those (kit/staging.py); one that trains (its manifest entry
 names a trainer) is graded with a run of its reference on a small synthetic dataset, which
 tests/trained_runs/<exercise>.py makes with `reference_run() -> (dataset folder, run folder)`.
 """
@@ -23,7 +23,6 @@ import hashlib
 import importlib
 import json
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from course.graders.engine.grade import ExerciseResult, grade_exercises
 from course.graders.engine.warm_grader import WarmGrader
 from course.graders.kit.manifest import find_exercise, load_manifest
 from course.graders.kit.paths import solution_path
-from course.graders.kit.workspace import run_folder
+from course.graders.kit.staging import stage_exercise
 
 TESTS_DIR = Path(__file__).parent
 EXERCISE_NAMES = [exercise.name for exercise in load_manifest()]
@@ -55,19 +54,14 @@ def grade_file(
     """
     impl, exercise = Path(impl), find_exercise(exercise_name)
     grade = _warm_grade if warm else grade_exercises
-    siblings = sibling_solutions(exercise_name)
-    if not siblings and exercise.trainer is None:
+    if not exercise.builds_on and exercise.trainer is None:
         return grade(impl.parent, [exercise], impl=impl, isolated=isolated)[0]
     with tempfile.TemporaryDirectory(prefix=f"course-{exercise_name}-") as scratch:
-        folder = Path(scratch)
-        shutil.copy(impl, folder / f"{exercise_name}.py")
-        for sibling in siblings:
-            shutil.copy(sibling, folder / sibling.name)
         data, run = reference_run(exercise_name) or (None, None)
-        if run is not None:
-            shutil.copytree(run, run_folder(folder, exercise_name))
-        staged = folder / f"{exercise_name}.py"
-        return grade(folder, [exercise], impl=staged, data=data, isolated=isolated)[0]
+        sources = {name: solution_path(name).read_text(encoding="utf-8") for name in EXERCISE_NAMES}
+        sources[exercise_name] = impl.read_text(encoding="utf-8")
+        staged = stage_exercise(exercise, sources, Path(scratch), run=run)
+        return grade(Path(scratch), [exercise], impl=staged, data=data, isolated=isolated)[0]
 
 
 _warm_grader = WarmGrader()
@@ -80,14 +74,6 @@ def _warm_grade(
     names = [exercise.name for exercise in exercises]
     results = _warm_grader.grade(workspace, names, data=data, impl=impl, isolated=isolated)
     return [ExerciseResult.from_json(result) for result in results]
-
-
-def sibling_solutions(exercise_name: str) -> list[Path]:
-    """The reference files of the other exercises that this exercise's solution imports."""
-    tree = ast.parse(solution_path(exercise_name).read_text(encoding="utf-8"))
-    imported = {node.module for node in tree.body if isinstance(node, ast.ImportFrom)}
-    imported |= {a.name for node in tree.body if isinstance(node, ast.Import) for a in node.names}
-    return [solution_path(name) for name in EXERCISE_NAMES if name in imported]
 
 
 def mutant_files(exercise_name: str) -> list[Path]:

@@ -36,6 +36,10 @@ class Exercise:
     """Module that `course train NAME` runs (see kit/training.py); None: nothing to train."""
     dataset: str | None = None
     """The dataset the exercise's checks read (`--data DIR`), by name; None: no dataset."""
+    builds_on: tuple[str, ...] = ()
+    """Earlier exercises whose learner code this one imports by name (`from residual_block
+    import ResidualBlock`): it is graded and trained beside the learner's own files of them
+    (see kit/staging.py), never beside the reference."""
 
 
 REQUIRED = ("name", "title", "topic", "order", "notes_section", "hints")
@@ -56,7 +60,22 @@ def load_manifest(path: Path = MANIFEST_PATH) -> list[Exercise]:
         duplicates = sorted({str(value) for value in values if values.count(value) > 1})
         if duplicates:
             raise UserError(f"{path}: two exercises share the {field} {', '.join(duplicates)}")
-    return sorted(exercises, key=lambda exercise: exercise.order)
+    exercises.sort(key=lambda exercise: exercise.order)
+    _check_builds_on(exercises, path)
+    return exercises
+
+
+def _check_builds_on(exercises: list[Exercise], path: Path) -> None:
+    """Every exercise builds only on exercises that come before it (so never on itself)."""
+    earlier: set[str] = set()
+    for exercise in exercises:
+        unknown = [name for name in exercise.builds_on if name not in earlier]
+        if unknown:
+            raise UserError(
+                f"{path}: {exercise.name} builds on {', '.join(unknown)}, which is not an "
+                "exercise before it in the course order"
+            )
+        earlier.add(exercise.name)
 
 
 def _exercise(entry: dict, number: int, data: dict, path: Path) -> Exercise:
@@ -64,11 +83,17 @@ def _exercise(entry: dict, number: int, data: dict, path: Path) -> Exercise:
     missing = [key for key in REQUIRED if key not in entry]
     if missing:
         raise UserError(f"{where} lacks {', '.join(missing)}")
-    hints, forbidden = entry["hints"], entry.get("forbidden", [])
+    hints, forbidden, builds_on = (
+        entry["hints"],
+        entry.get("forbidden", []),
+        entry.get("builds_on", []),
+    )
     if not (isinstance(hints, list) and hints and all(isinstance(h, str) and h for h in hints)):
         raise UserError(f"{where}: hints must be a non-empty list of texts")
     if not (isinstance(forbidden, list) and all(isinstance(f, str) for f in forbidden)):
         raise UserError(f"{where}: forbidden must be a list of dotted names")
+    if not (isinstance(builds_on, list) and all(isinstance(b, str) for b in builds_on)):
+        raise UserError(f"{where}: builds_on must be a list of exercise names")
     try:
         return Exercise(
             name=str(entry["name"]),
@@ -81,6 +106,7 @@ def _exercise(entry: dict, number: int, data: dict, path: Path) -> Exercise:
             check_timeout=float(entry.get("check_timeout", data.get("check_timeout", 10))),
             trainer=_optional_text(entry, "trainer", where),
             dataset=_optional_text(entry, "dataset", where),
+            builds_on=tuple(builds_on),
         )
     except (TypeError, ValueError) as error:
         raise UserError(f"{where}: {error}") from None

@@ -15,41 +15,78 @@ added, are left to nbgrader. The generated nbgrader_config.py installs this step
 `autograde_preprocessors()`, which also swaps nbgrader's Execute for ExecuteForTheEngine:
 the kernel it starts is told that the engine decides, so its test cells do not grade the
 answer a second time (a slow answer would otherwise run out of the cell time limit in every
-test cell, one after the other).
+test cell, one after the other), and where the submitted notebooks are (answers.py).
+
+An exercise that builds on others (`builds_on`) is graded beside the answer cells of the
+student's submitted notebooks of those exercises; one that trains is graded with the run
+submitted beside its notebook (runs/<exercise>/: autograde never trains), on the dataset
+folder the instructor sets once: `c.EngineVerdicts.data_folder` (`course release --data DIR`).
+Messages name the cells, not the files graded (answers.in_notebook_terms).
 """
 
+import dataclasses
 import os
 import tempfile
 from pathlib import Path
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Unicode
 
 from course.graders.engine.declared import declared_checks
 from course.graders.engine.grade import CheckResult, grade_exercises
 from course.graders.kit.manifest import find_exercise, load_manifest
 from course.graders.kit.paths import grader_path
+from course.graders.kit.staging import stage_exercise
+from course.graders.kit.workspace import run_folder
+from course.graders.notebooks.answers import (
+    SUBMISSION_VARIABLE,
+    AnswersMissing,
+    builds_on_answers,
+    in_notebook_terms,
+)
 from course.graders.notebooks.cells import checked_by, exercise_of_answer
 from course.graders.notebooks.kernel_checks import ENGINE_DECIDES_VARIABLE, passed_text
 
 GONE = "{check} is not a check of the kit's grader any more: run `course release` again."
 MISSING_ANSWER = "The answer cell of {name} is not in this notebook, so this check earns nothing."
+NO_DATA_FOLDER = (
+    "%s reads %s and no data folder is set: its result checks look in the default place. "
+    "Set c.EngineVerdicts.data_folder in nbgrader_config.py (`course release --data DIR`)."
+)
+
+
+def submission_folder(preprocessor: NbGraderPreprocessor, resources: dict) -> Path:
+    """The submitted folder of the notebook being autograded: the student's other notebooks."""
+    coursedir = CourseDirectory(config=preprocessor.config)
+    student, assignment = resources["nbgrader"]["student"], resources["nbgrader"]["assignment"]
+    return Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
 
 
 class ExecuteForTheEngine(Execute):
     """nbgrader's Execute, with a kernel whose kit test cells leave the verdicts to EngineVerdicts."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        os.environ[ENGINE_DECIDES_VARIABLE] = "1"  # the kernel inherits nbgrader's environment
+        # the kernel inherits nbgrader's environment
+        os.environ[ENGINE_DECIDES_VARIABLE] = "1"
+        os.environ[SUBMISSION_VARIABLE] = str(submission_folder(self, resources))
         try:
             return super().preprocess(nb, resources)
         finally:
             os.environ.pop(ENGINE_DECIDES_VARIABLE, None)
+            os.environ.pop(SUBMISSION_VARIABLE, None)
 
 
 class EngineVerdicts(NbGraderPreprocessor):
     """Set every kit test cell's outputs from the engine's verdict on the answer cell."""
+
+    data_folder = Unicode(
+        "",
+        help="The dataset folder of exercises whose manifest entry declares a dataset (their "
+        "result checks evaluate the submitted model on its test set); empty: the default place.",
+    ).tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         exercise_names = {exercise.name for exercise in load_manifest()}
@@ -68,30 +105,51 @@ class EngineVerdicts(NbGraderPreprocessor):
                 if exercise_name:
                     answers.setdefault(exercise_name, []).append(cell.source)
         for exercise_name, cells in test_cells.items():
-            verdicts = self._grade(exercise_name, answers.get(exercise_name))
+            verdicts = self._grade(exercise_name, answers.get(exercise_name), resources)
             for cell, check_name in cells:
                 cell.outputs = verdict_outputs(verdicts.get(check_name) or _gone(check_name))
         return nb, resources
 
-    def _grade(self, exercise_name: str, sources: list[str] | None) -> dict[str, CheckResult]:
-        """Every check's verdict on the answer cell(s), graded as one file."""
+    def _grade(
+        self, exercise_name: str, sources: list[str] | None, resources: dict
+    ) -> dict[str, CheckResult]:
+        """Every check's verdict on the answer cell(s), graded as one file beside the answers
+        it builds on (from the submitted notebooks) and the run submitted beside the notebook."""
+        exercise = find_exercise(exercise_name)
         if sources is None:
-            message = MISSING_ANSWER.format(name=exercise_name)
-            return {
-                check.name: CheckResult(
-                    check.name, check.description, check.points, False, message, 0.0
-                )
-                for check in declared_checks(grader_path(exercise_name))
+            return _all_failed(exercise_name, MISSING_ANSWER.format(name=exercise_name))
+        try:
+            learner_sources = {
+                **builds_on_answers(exercise_name, submission_folder(self, resources)),
+                exercise_name: "\n\n".join(sources),
             }
-        with tempfile.TemporaryDirectory(prefix="course-autograde-") as folder:
-            impl = Path(folder) / f"{exercise_name}.py"
-            impl.write_text("\n\n".join(sources), encoding="utf-8")
-            exercise = find_exercise(exercise_name)
-            result = grade_exercises(Path(folder), [exercise], impl=impl)[0]
+        except AnswersMissing as error:
+            return _all_failed(exercise_name, str(error))
+        if exercise.dataset and not self.data_folder:
+            self.log.warning(NO_DATA_FOLDER, exercise_name, exercise.dataset)
+        notebook_folder = Path(resources["metadata"]["path"])
+        with tempfile.TemporaryDirectory(prefix="course-autograde-") as scratch:
+            folder = Path(scratch).resolve()
+            run = run_folder(notebook_folder, exercise_name) if exercise.trainer else None
+            impl = stage_exercise(exercise, learner_sources, folder, run=run)
+            data = Path(self.data_folder) if self.data_folder else None
+            result = grade_exercises(folder, [exercise], impl=impl, data=data)[0]
         self.log.info(
             "%s: %d/%d points from the kit's engine", exercise_name, result.earned, result.total
         )
-        return {check.name: check for check in result.checks}
+        return {
+            check.name: dataclasses.replace(
+                check, message=in_notebook_terms(check.message, exercise_name, folder)
+            )
+            for check in result.checks
+        }
+
+
+def _all_failed(exercise_name: str, message: str) -> dict[str, CheckResult]:
+    return {
+        check.name: CheckResult(check.name, check.description, check.points, False, message, 0.0)
+        for check in declared_checks(grader_path(exercise_name))
+    }
 
 
 def _gone(check_name: str) -> CheckResult:

@@ -4,8 +4,10 @@ Each notebook is built from the repo's files, never by hand: the explanation fro
 solution's module docstring and the manifest, one answer cell holding the solution's code
 with its `### BEGIN SOLUTION` regions (nbgrader's `generate_assignment` clears them), and
 one read-only test cell per check of the grader file, worth that check's points, with
-hidden checks inside `### BEGIN HIDDEN TESTS`. Test cells call notebook_checks.py; at
-autograde time notebook_verdicts.py decides them from the engine.
+hidden checks inside `### BEGIN HIDDEN TESTS`. Test cells call kernel_checks.py; at
+autograde time autograde.py decides them from the engine. An exercise that builds on others
+gets a cell that loads the student's answers to them from their notebooks (answers.py); one
+that trains gets a training cell (training.py) that saves the run beside the notebook.
 
 Releasing again rewrites a file only while it is as the last release wrote it (the digests
 are kept in `.course-release.json`); a file edited since is kept unless `force`.
@@ -21,6 +23,7 @@ from course.graders.engine.declared import DeclaredCheck, GraderFileError, decla
 from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import Exercise, load_manifest
 from course.graders.kit.paths import grader_path, solution_path
+from course.graders.kit.training import load_trainer
 from course.graders.notebooks.cells import (
     answer_grade_id,
     answer_header,
@@ -53,8 +56,10 @@ def release_course(
     assignment: str = DEFAULT_ASSIGNMENT,
     force: bool = False,
     exercises: list[Exercise] | None = None,
+    data_folder: Path | None = None,
 ) -> Release:
-    """Write nbgrader_config.py and source/<assignment>/<exercise>.ipynb under `course_dir`."""
+    """Write nbgrader_config.py and source/<assignment>/<exercise>.ipynb under `course_dir`;
+    `data_folder`: the dataset autograde evaluates trained models on (nbgrader_config.py)."""
     if not assignment or not assignment.replace("-", "").replace("_", "").isalnum():
         raise UserError(
             f"'{assignment}' cannot name an nbgrader assignment: use letters, digits, - and _."
@@ -62,7 +67,9 @@ def release_course(
     if course_dir.exists() and not course_dir.is_dir():
         raise UserError(f"{course_dir} is a file, not a course directory.")
     release = Release()
-    targets = {"nbgrader_config.py": nbgrader_config_text()}
+    if data_folder is not None and not Path(data_folder).expanduser().is_dir():
+        raise UserError(f"--data {data_folder}: no such folder.")
+    targets = {"nbgrader_config.py": nbgrader_config_text(data_folder)}
     for exercise in exercises if exercises is not None else load_manifest():
         reason = _missing_reason(exercise)
         if reason:
@@ -89,27 +96,40 @@ def exercise_notebook(exercise: Exercise, solution_source: str, checks: list[Dec
     import nbformat.v4 as nbf  # slow to import: only when a notebook is built
 
     explanation, code = _split_docstring(solution_source)
-    cells = [
-        nbf.new_markdown_cell(_explanation_markdown(exercise, explanation, checks)),
-        nbf.new_code_cell(f"{answer_header(exercise.name)}\n{code}"),
-        *(nbf.new_code_cell(_test_cell_source(exercise, check)) for check in checks),
+    cells = [  # (cell, its nbgrader metadata; None: a plain cell the student may edit)
+        (
+            nbf.new_markdown_cell(_explanation_markdown(exercise, explanation, checks)),
+            _nbgrader_metadata(f"{exercise.name}-explanation"),
+        )
     ]
-    grade_ids = [f"{exercise.name}-explanation", answer_grade_id(exercise.name)]
-    grade_ids += check_grade_ids(exercise.name, checks)
-    for index, (cell, grade_id) in enumerate(zip(cells, grade_ids)):
+    if exercise.builds_on:
+        cells.append(
+            (
+                nbf.new_code_cell(_builds_on_cell_source(exercise)),
+                _nbgrader_metadata(f"{exercise.name}-builds-on"),
+            )
+        )
+    cells.append(
+        (
+            nbf.new_code_cell(f"{answer_header(exercise.name)}\n{code}"),
+            _nbgrader_metadata(answer_grade_id(exercise.name), locked=False, solution=True),
+        )
+    )
+    if exercise.trainer:
+        cells.append((nbf.new_code_cell(_training_cell_source(exercise)), None))
+    for check, grade_id in zip(checks, check_grade_ids(exercise.name, checks)):
+        cells.append(
+            (
+                nbf.new_code_cell(_test_cell_source(exercise, check)),
+                _nbgrader_metadata(grade_id, grade=True, points=check.points),
+            )
+        )
+    for index, (cell, nbgrader) in enumerate(cells):
         cell["id"] = f"cell-{index}"  # fixed ids: releasing twice writes the same bytes
-        cell.metadata["nbgrader"] = {
-            "grade": False,
-            "grade_id": grade_id,
-            "locked": True,
-            "schema_version": _NBGRADER_SCHEMA,
-            "solution": False,
-        }
-    cells[1].metadata["nbgrader"].update(locked=False, solution=True)
-    for cell, check in zip(cells[2:], checks):
-        cell.metadata["nbgrader"].update(grade=True, points=check.points)
+        if nbgrader:
+            cell.metadata["nbgrader"] = nbgrader
     return nbf.new_notebook(
-        cells=cells,
+        cells=[cell for cell, _ in cells],
         metadata={
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
@@ -117,17 +137,80 @@ def exercise_notebook(exercise: Exercise, solution_source: str, checks: list[Dec
     )
 
 
-def nbgrader_config_text() -> str:
-    """The course directory's nbgrader_config.py."""
+def _nbgrader_metadata(grade_id: str, locked: bool = True, **fields) -> dict:
+    """A cell's nbgrader metadata: read-only unless `locked` is False; `fields`: solution=True
+    for an answer cell, grade=True and points for a test cell."""
+    return {
+        "grade": False,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": _NBGRADER_SCHEMA,
+        "solution": False,
+        **fields,
+    }
+
+
+def _builds_on_cell_source(exercise: Exercise) -> str:
+    notebooks = " and ".join(f"{name}.ipynb" for name in exercise.builds_on)
+    return (
+        f"# {exercise.name} builds on your own answers: this cell loads the answer cells of\n"
+        f"#     {notebooks}\n"
+        "# from this folder, so that the answer cell below can import them. Save those notebooks\n"
+        "# first, and run this cell again after you change them.\n"
+        "from course.graders.notebooks.answers import load_builds_on\n\n"
+        f'load_builds_on("{exercise.name}")\n'
+    )
+
+
+def _training_cell_source(exercise: Exercise) -> str:
+    trainer = load_trainer(exercise)
+    return (
+        f"# Train your model: the same run as `course train {exercise.name}`, with a progress bar.\n"
+        "# Run it once the checks below that need no trained model pass. It saves the run in\n"
+        f"# runs/{exercise.name}/ beside this notebook: keep that folder, it is submitted with the\n"
+        "# notebook, and grading evaluates the model saved there (grading never trains).\n"
+        '# data=None downloads the dataset on first use; data="DIR" reads a copy you have.\n'
+        f"# epochs: at most {trainer.MAX_EPOCHS} count.\n"
+        "from course.graders.notebooks.training import train_in_notebook\n\n"
+        f'train_in_notebook("{exercise.name}", data=None, epochs={trainer.DEFAULT_EPOCHS})\n'
+    )
+
+
+def nbgrader_config_text(data_folder: Path | None = None) -> str:
+    """The course directory's nbgrader_config.py; `data_folder`: the dataset folder that
+    autograde evaluates trained models on."""
+    data_line = (
+        f"c.EngineVerdicts.data_folder = {str(Path(data_folder).expanduser().resolve())!r}\n"
+        if data_folder
+        else '# c.EngineVerdicts.data_folder = "/path/to/dataset"  # `course release --data DIR`\n'
+    )
     return f'''"""nbgrader settings for the course kit's exercises, written by `course release`.
 
 `course release` rewrites this file only while it is as the last release wrote it: once you
 edit it (course id, exchange folder, ...), your version is kept.
 """
 
+import os
+import sys
+import warnings
+
+from sqlalchemy.exc import SAWarning
+
 from course.graders.notebooks.autograde import autograde_preprocessors
 
 c = get_config()  # noqa: F821 - nbgrader defines it
+
+# nbgrader runs `alembic` by name: the folder of the Python running nbgrader comes first on
+# PATH, so nbgrader works run by its full path from an environment that is not activated.
+os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+
+# nbgrader's gradebook warns about its own database session on every autograde: noise that
+# hides the kit's score lines (`<exercise>: N/M points from the kit's engine`).
+warnings.filterwarnings("ignore", category=SAWarning)
+
+# Each kernel logs a warning that it talks to nbgrader over unencrypted local TCP, once per
+# notebook: only its errors reach the log. (A student's errors are in the cells' outputs.)
+c.ExecutePreprocessor.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
 
 # Seconds one cell may run when nbgrader executes a notebook: a loop in a student's cell is
 # stopped there and the rest of the notebook still runs. Each check also keeps the engine's
@@ -137,7 +220,10 @@ c.ExecutePreprocessor.timeout = {CELL_TIMEOUT_SECONDS}
 # The kit's test cells are scored by its engine outside the student's kernel, right after the
 # notebook ran (course/graders/notebooks/autograde.py).
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
-'''
+
+# The dataset that submitted models are evaluated on (their test set), for exercises that
+# train: autograde never trains, it evaluates the run each student submitted beside the notebook.
+{data_line}'''
 
 
 def _missing_reason(exercise: Exercise) -> str | None:
@@ -198,8 +284,32 @@ def _explanation_markdown(exercise: Exercise, explanation: str, checks: list[Dec
         "Run the answer cell, then the test cells.\n"
         f"- {checks_line}\n"
         f"{forbidden_line}"
+        f"{_builds_on_line(exercise)}"
+        f"{_training_line(exercise)}"
         f"- Each check may wait {exercise.check_timeout:g} s for your code unless it says more, and "
         f"a cell that runs longer than {CELL_TIMEOUT_SECONDS} s is stopped when the notebook is graded.\n"
+    )
+
+
+def _builds_on_line(exercise: Exercise) -> str:
+    if not exercise.builds_on:
+        return ""
+    notebooks = ", ".join(f"`{name}.ipynb`" for name in exercise.builds_on)
+    return (
+        f"- This exercise builds on your answers in {notebooks}: the cell before the answer cell "
+        "loads their answer cells from this folder, and they are graded together with this "
+        "notebook from the notebooks you submit. Finish and save those first.\n"
+    )
+
+
+def _training_line(exercise: Exercise) -> str:
+    if not exercise.trainer:
+        return ""
+    return (
+        "- Train in the training cell after the answer cell (the same run as "
+        f"`course train {exercise.name}`). It saves the run in `runs/{exercise.name}/` beside "
+        "this notebook: submit that folder with the notebook. Grading evaluates the saved model "
+        "and never trains: without a saved run, the checks of the trained model earn nothing.\n"
     )
 
 

@@ -7,6 +7,7 @@ from nbgrader.preprocessors import Execute
 
 from course.graders.engine.grade import CheckResult
 from course.graders.notebooks import kernel_checks as notebook_checks
+from course.graders.notebooks.answers import SUBMISSION_VARIABLE
 from course.graders.notebooks.autograde import (
     EngineVerdicts,
     ExecuteForTheEngine,
@@ -22,18 +23,27 @@ def test_autograde_executes_with_a_kernel_told_the_engine_decides_then_sets_the_
     assert steps[position + 1] is EngineVerdicts
 
 
-def test_the_variable_is_set_only_while_the_notebook_executes(monkeypatch):
+def test_the_kernel_is_told_only_while_the_notebook_executes_where_the_submission_is(
+    monkeypatch, tmp_path
+):
     monkeypatch.delenv(notebook_checks.ENGINE_DECIDES_VARIABLE, raising=False)
     seen = []
 
     def execute(self, nb, resources):
-        seen.append(os.environ.get(notebook_checks.ENGINE_DECIDES_VARIABLE))
+        seen.append(
+            (
+                os.environ.get(notebook_checks.ENGINE_DECIDES_VARIABLE),
+                os.environ.get(SUBMISSION_VARIABLE),
+            )
+        )
         return nb, resources
 
     monkeypatch.setattr(Execute, "preprocess", execute)
-    ExecuteForTheEngine().preprocess({}, {})
-    assert seen == ["1"]
+    monkeypatch.chdir(tmp_path)
+    ExecuteForTheEngine().preprocess({}, {"nbgrader": {"student": "ada", "assignment": "week"}})
+    assert seen == [("1", str(tmp_path / "submitted" / "ada" / "week"))]
     assert notebook_checks.ENGINE_DECIDES_VARIABLE not in os.environ
+    assert SUBMISSION_VARIABLE not in os.environ
 
 
 def test_under_autograde_a_test_cell_grades_nothing_in_the_kernel(monkeypatch, capsys):

@@ -2,6 +2,7 @@
 
 import ast
 import dataclasses
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -51,7 +52,7 @@ def test_release_writes_the_config_and_a_notebook_per_exercise_worth_its_checks(
         assert [cell["grade_id"] for cell in tests] == check_grade_ids(exercise.name, checks)
         assert [cell["points"] for cell in tests] == [check.points for check in checks]
         assert all(cell["locked"] for cell in tests)
-        (answer,) = [cell for cell in notebook.cells if cell.metadata["nbgrader"]["solution"]]
+        (answer,) = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution")]
         solution_code = code_after_docstring(solution_path(exercise.name).read_text())
         assert solution_code in answer.source, "the answer cell is not the solution's code"
         assert "### BEGIN SOLUTION" in answer.source
@@ -110,3 +111,22 @@ def test_an_assignment_name_nbgrader_cannot_use_is_refused(tmp_path, assignment)
     with pytest.raises(UserError, match="cannot name an nbgrader assignment"):
         release_course(tmp_path, assignment)
     assert not (tmp_path / "nbgrader_config.py").exists()
+
+
+def test_the_data_folder_autograde_evaluates_on_is_set_once_in_the_config(tmp_path):
+    data = tmp_path / "cifar10"
+    data.mkdir()
+    release(tmp_path / "course", "--data", str(data))
+    config = (tmp_path / "course" / "nbgrader_config.py").read_text()
+    assert f"c.EngineVerdicts.data_folder = {str(data)!r}\n" in config
+    with pytest.raises(UserError, match="--data /no/such: no such folder"):
+        release_course(tmp_path / "b", data_folder=Path("/no/such"))
+    assert not (tmp_path / "b" / "nbgrader_config.py").exists()
+
+
+def test_the_config_lets_nbgrader_run_unactivated_and_quiets_the_machinery(tmp_path):
+    release(tmp_path)
+    config = (tmp_path / "nbgrader_config.py").read_text()
+    assert 'os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable)' in config
+    assert 'warnings.filterwarnings("ignore", category=SAWarning)' in config
+    assert '"--IPKernelApp.log_level=ERROR"' in config

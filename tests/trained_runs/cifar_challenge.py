@@ -19,7 +19,9 @@ from pathlib import Path
 import torch
 
 from course.graders.cifar.data import BATCHES_FOLDER, CLASSES, PICKLE_FILES
+from course.graders.kit.manifest import find_exercise
 from course.graders.kit.paths import solution_path
+from course.graders.kit.staging import needed_exercises
 from course.graders.kit.workspace import run_folder
 
 COURSE = Path(sys.executable).with_name("course")
@@ -89,14 +91,14 @@ def train_in_workspace(workspace: Path, data: Path, *options: str) -> subprocess
     return subprocess.run(
         [str(COURSE), "train", "cifar_challenge", "--data", str(data), "--workspace", str(workspace),
          "--epochs", str(REFERENCE_EPOCHS), "--batch-size", str(REFERENCE_BATCH_SIZE), *options],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"},
+        capture_output=True, text=True, timeout=900, env={**os.environ, "COLUMNS": "200"},
     )  # fmt: skip
 
 
 def reference_workspace(folder: Path) -> Path:
-    """folder/exercises/ holding the reference cifar_challenge and the siblings it imports."""
+    """folder/exercises/ holding the reference cifar_challenge and what it builds on."""
     (folder / "exercises").mkdir(parents=True)
-    for name in ("cifar_challenge", "residual_block", "early_stopping"):
+    for name in needed_exercises(find_exercise("cifar_challenge")):
         shutil.copy(solution_path(name), folder / "exercises" / f"{name}.py")
     return folder
 

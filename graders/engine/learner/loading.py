@@ -25,13 +25,14 @@ def import_learner_file(path: Path) -> ModuleType:
 
 def learner_frames(error: BaseException, learner_folder: Path) -> list[traceback.FrameSummary]:
     """The frames of `error`'s traceback in files of `learner_folder` (none of the kit's),
-    plus the line of a syntax error in one of them."""
+    each named by its function's qualified name, plus the line of a syntax error in one of them."""
     folder = os.path.realpath(learner_folder)
     tb: TracebackType | None = error.__traceback__
-    frames = [
-        frame
-        for frame in traceback.extract_tb(tb)
-        if os.path.dirname(os.path.realpath(frame.filename)) == folder
+    frames = [  # named by qualified name (LSTMCell.forward, not forward): a stub's two
+        # forward methods are told apart
+        traceback.FrameSummary(frame.f_code.co_filename, line, frame.f_code.co_qualname)
+        for frame, line in traceback.walk_tb(tb)
+        if os.path.dirname(os.path.realpath(frame.f_code.co_filename)) == folder
     ]
     in_learner_file = isinstance(error, SyntaxError) and error.filename and error.lineno
     if in_learner_file and os.path.dirname(os.path.realpath(error.filename)) == folder:

@@ -22,6 +22,7 @@ from course.graders.engine.learner import wire
 from course.graders.engine.learner.limits import OUTPUT_LIMIT_BYTES, TORCH_IMPORT_SECONDS
 from course.graders.engine.learner.sandbox import Sandbox, SandboxGroup, sandboxed
 from course.graders.kit.manifest import Exercise
+from course.graders.kit.staging import builds_on_missing_message, missing_beside
 
 
 class LearnerFailure(Exception):
@@ -205,6 +206,13 @@ class LearnerProcess:
     def _find_static_failure(self) -> LearnerFailure | None:
         if not self.impl_path.is_file():
             return LearnerFailure(f"{self.impl_path} does not exist.")
+        missing = missing_beside(self.exercise, self.impl_path)
+        if missing:
+            where = (
+                f"beside {self.impl_path.name} (in a workspace, exercises/: `course init` "
+                "restores a missing stub)"
+            )
+            return LearnerFailure(builds_on_missing_message(self.exercise, missing, where))
         source = self.impl_path.read_text(encoding="utf-8", errors="replace")
         uses = static_uses(source, self.exercise.forbidden)
         if not uses:
@@ -262,10 +270,11 @@ def raised_failure(error: dict, file_name: str) -> LearnerFailure:
         for file, line, function, text in error["frames"]
     )
     if error["type"] == "NotImplementedError":
-        file, line = error["frames"][-1][:2] if error["frames"] else (file_name, None)
+        file, line, function = error["frames"][-1][:3] if error["frames"] else (file_name, None, "")
         location = f" ({file}, line {line})" if line else ""
-        what = f" {error['message']}" if error["message"].strip() else ""
-        return NotImplementedYet(f"Not implemented yet:{what}{location}.")
+        # a bare `raise NotImplementedError()` (nbgrader's cleared cell) still names its function
+        what = error["message"].strip() or (function if function != "<module>" else "")
+        return NotImplementedYet(f"Not implemented yet:{' ' + what if what else ''}{location}.")
     hint = ""
     if error["type"] in ("SystemExit", "KeyboardInterrupt"):
         hint = " Your code must return a result, not end the program."
