@@ -32,6 +32,7 @@ PATH_OPTIONS = {
     ("quiz", "history"): ["quiz", "--stats", "--history", "{path}"],
     ("quiz", "export"): ["quiz", "--export", "anki", "{path}"],
     ("release", "out"): ["release", "--out", "{path}"],
+    ("release", "data"): ["release", "--data", "{path}"],
     ("train", "data"): ["train", "cifar_challenge", "--data", "{path}"],
     ("train", "workspace"): ["train", "cifar_challenge", "--workspace", "{path}"],
     ("grade-class", "submissions"): ["grade-class", "{path}"],

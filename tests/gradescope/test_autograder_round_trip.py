@@ -21,11 +21,12 @@ import pytest
 from course.graders.engine.declared import declared_checks
 from course.graders.gradescope.autograder_zip import DEPENDENCIES_VARIABLE, VENV_FOLDER
 from course.graders.gradescope.container import DATA_FOLDER
+from course.graders.kit.manifest import find_exercise
 from course.graders.kit.paths import grader_path, solution_path
 from course.graders.kit.stubs import pristine_stub
 from course.graders.notebooks.release import release_course
 from tests.gradescope.gradescope_format import expect_gradescope_results
-from tests.kit import mutant_declaration, mutant_files, sibling_solutions, write_mutant
+from tests.kit import mutant_declaration, mutant_files, write_mutant
 from tests.trained_runs import cifar_challenge as cifar_runs
 
 pytestmark = pytest.mark.slow
@@ -192,7 +193,8 @@ def test_a_released_notebook_is_graded_from_its_answer_cell(root, tmp_path):
 
 def test_the_cifar_challenge_grades_the_uploaded_run_on_the_test_set_setup_fetched(root):
     _, run = cifar_runs.reference_run()
-    code = [solution_path("cifar_challenge"), *sibling_solutions("cifar_challenge")]
+    cifar = find_exercise("cifar_challenge")
+    code = [solution_path(name) for name in (cifar.name, *cifar.builds_on)]
     files = {path.name: path for path in code}
     files.update({path.name: path for path in run.iterdir() if path.is_file()})
     payload = run_autograder(root, files)
