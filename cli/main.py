@@ -61,8 +61,11 @@ def run() -> None:
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    except typer.Abort:  # EOF at a prompt: what typer's own handling said
-        print("Aborted!", file=sys.stderr)
+    except typer.Abort as error:
+        if isinstance(error.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            print("interrupted", file=sys.stderr)
+            sys.exit(130)
+        print("Aborted!", file=sys.stderr)  # EOF at a prompt: what typer's own handling said
         sys.exit(1)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

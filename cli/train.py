@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from course.cli.options import DataOption, WorkspaceOption, existing_folder
 from course.graders.kit.errors import UserError
-from course.graders.kit.training import Reporter
+from course.graders.kit.training_bar import TrainingBar
 
 
 def train_command(
@@ -51,7 +50,7 @@ def train_command(
             f"[yellow]{epochs} epochs: this exercise counts only runs of at most {trainer.MAX_EPOCHS}.[/]"
         )
     chosen_device = _device(device)
-    with _LiveReport(console, epochs) as reporter:
+    with TrainingBar(console, epochs) as reporter:
         try:
             module = import_learner_file(path)
             result = trainer.train_and_save(
@@ -88,58 +87,3 @@ def _learner_traceback(error: Exception, frames: list) -> str:
 
     lines = "".join(traceback.format_list(frames))
     return f"[red]Your code raised {type(error).__name__}: {error}[/]\n{lines}"
-
-
-class _LiveReport(Reporter):
-    """A rich progress bar fed by the trainer's Reporter calls: epoch, batch, accuracy, img/s."""
-
-    def __init__(self, console: Console, epochs: int):
-        self.console, self.epochs = console, epochs
-        self.progress = Progress(
-            TextColumn("[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("train acc {task.fields[acc]:.1%}"),
-            TextColumn("{task.fields[speed]:,.0f} img/s"),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        )
-        self.task = None
-        self._correct = self._seen = 0
-
-    def __enter__(self):
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        self.progress.stop()
-
-    def data_ready(self, description: str) -> None:
-        self.console.print(description)
-
-    def epoch_started(self, epoch: int, batches: int) -> None:
-        import time
-
-        self._correct, self._seen, self._start = 0, 0, time.perf_counter()
-        fields = {"epoch": epoch, "epochs": self.epochs, "acc": 0.0, "speed": 0.0}
-        if self.task is not None:
-            self.progress.remove_task(self.task)
-        self.task = self.progress.add_task("train", total=batches, **fields)
-
-    def batch_done(self, images: int, correct: int) -> None:
-        import time
-
-        self._correct += correct
-        self._seen += images
-        speed = self._seen / max(time.perf_counter() - self._start, 1e-9)
-        self.progress.update(self.task, advance=1, acc=self._correct / self._seen, speed=speed)
-
-    def epoch_done(self, epoch: int, val_accuracy: float) -> None:
-        self.progress.console.print(
-            f"epoch {epoch:2d}: train acc {self._correct / max(self._seen, 1):.1%}"
-            f"  validation acc {val_accuracy:.1%}"
-        )

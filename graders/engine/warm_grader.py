@@ -67,6 +67,7 @@ class WarmGrader:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "course.graders.engine.warm_grader"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                start_new_session=True,  # Ctrl-C stops the caller, which closes this process
             )  # fmt: skip
         self._process.stdin.write(json.dumps(request) + "\n")
         self._process.stdin.flush()

@@ -10,13 +10,12 @@ saved model. Autograde never trains: under it (ENGINE_DECIDES_VARIABLE) the cell
 
 import os
 import tempfile
-import time
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from course.graders.kit.training import Reporter, RunResult
+from course.graders.kit.training import RunResult
+from course.graders.kit.training_bar import TrainingBar
 from course.graders.notebooks.answers import answers_folder, builds_on_answers
 from course.graders.notebooks.kernel_checks import (
     DATA_FOLDERS,
@@ -67,7 +66,7 @@ def train_in_notebook(
         )
     with tempfile.TemporaryDirectory(prefix=f"course-train-{exercise.name}-") as scratch:
         module = import_learner_file(stage_exercise(exercise, sources, Path(scratch)))
-        with ProgressBar(console, epochs) as reporter:
+        with TrainingBar(console, epochs) as reporter:
             result = trainer.train_and_save(
                 module, Path(data) if data else None, epochs, _device(device), folder,
                 batch_size=batch_size or trainer.TRAIN_BATCH_SIZE, reporter=reporter,
@@ -84,56 +83,3 @@ def _device(choice: str) -> str:
     if choice == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     return choice
-
-
-class ProgressBar(Reporter):
-    """A rich progress bar fed by the trainer's Reporter calls; rich draws it as a live widget
-    in Jupyter and in place in a terminal."""
-
-    def __init__(self, console: Console, epochs: int):
-        self.console, self.epochs = console, epochs
-        self.progress = Progress(
-            TextColumn("[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("loss {task.fields[loss]:.3f}  acc {task.fields[acc]:.1%}"),
-            TextColumn("{task.fields[speed]:,.0f} img/s"),
-            TimeRemainingColumn(),
-            console=console,
-        )
-        self.task = None
-        self._sums, self._start = [0.0, 0, 0], time.perf_counter()
-
-    def __enter__(self) -> "ProgressBar":
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.progress.stop()
-
-    def data_ready(self, description: str) -> None:
-        self.progress.console.print(description)
-
-    def epoch_started(self, epoch: int, batches: int) -> None:
-        self._sums, self._start = [0.0, 0, 0], time.perf_counter()
-        fields = {"epoch": epoch, "epochs": self.epochs, "loss": 0.0, "acc": 0.0, "speed": 0.0}
-        if self.task is not None:
-            self.progress.remove_task(self.task)
-        self.task = self.progress.add_task("train", total=batches, **fields)
-
-    def batch_done(self, images: int, loss: float, correct: int) -> None:
-        self._sums[0] += loss * images
-        self._sums[1] += correct
-        self._sums[2] += images
-        seen = self._sums[2]
-        speed = seen / max(time.perf_counter() - self._start, 1e-9)
-        self.progress.update(
-            self.task, advance=1, loss=self._sums[0] / seen, acc=self._sums[1] / seen, speed=speed
-        )
-
-    def epoch_done(self, epoch: int, val_accuracy: float) -> None:
-        seen = max(self._sums[2], 1)
-        self.progress.console.print(
-            f"epoch {epoch:2d}: train loss {self._sums[0] / seen:.3f} acc {self._sums[1] / seen:.1%}"
-            f"  validation acc {val_accuracy:.1%}"
-        )

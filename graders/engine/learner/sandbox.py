@@ -95,6 +95,7 @@ def sandboxed(command: list[str], learner_folder: Path, sandbox: Sandbox) -> lis
         *_system_folders(),
         Path(sys.base_prefix),
         Path(sys.prefix),
+        *_package_folders(),
         *_kit_folders(),
         Path(learner_folder).resolve(),
     ]
@@ -126,6 +127,16 @@ def sandboxed(command: list[str], learner_folder: Path, sandbox: Sandbox) -> lis
     if learner_folder != SOLUTIONS_DIR and SOLUTIONS_DIR not in learner_folder.parents:
         wrapper += ["--tmpfs", str(SOLUTIONS_DIR)]  # the references: out of sight (unless graded)
     return [*wrapper, "--", *command]
+
+
+def _package_folders() -> list[Path]:
+    """Installed packages this interpreter imports from, wherever they are (a virtual
+    environment may take them from another one's site-packages); never the current folder."""
+    return [
+        Path(entry).resolve()
+        for entry in sys.path
+        if entry and ("site-packages" in entry or "dist-packages" in entry) and Path(entry).is_dir()
+    ]
 
 
 def _system_folders() -> list[Path]:
