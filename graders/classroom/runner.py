@@ -212,7 +212,8 @@ class _Slots:
     slot's own user."""
 
     def __init__(self, jobs: int):
-        self._free = [(slot, WarmGrader()) for slot in range(jobs)]
+        threads = max(1, (os.cpu_count() or 1) // jobs)  # the cores shared out, not oversubscribed
+        self._free = [(slot, WarmGrader(threads)) for slot in range(jobs)]
         self._all = list(self._free)
         self._lock = threading.Condition()
 

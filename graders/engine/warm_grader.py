@@ -9,6 +9,7 @@ It starts no thread and runs no torch operation itself, so each fork starts clea
 """
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -47,8 +48,12 @@ if __name__ == "__main__":
 class WarmGrader:
     """The caller's handle on one warm grading process (started on first use)."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
+        """`threads`: how many threads torch may use in each grading (None: its default)."""
         self._process: subprocess.Popen | None = None
+        self._environment = (
+            None if threads is None else {**os.environ, "OMP_NUM_THREADS": str(threads)}
+        )
 
     def grade(
         self,
@@ -68,6 +73,7 @@ class WarmGrader:
                 [sys.executable, "-m", "course.graders.engine.warm_grader"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                 start_new_session=True,  # Ctrl-C stops the caller, which closes this process
+                env=self._environment,
             )  # fmt: skip
         self._process.stdin.write(json.dumps(request) + "\n")
         self._process.stdin.flush()
