@@ -1,6 +1,8 @@
 """Shared fixtures of the kit's own tests."""
 
 import os
+import signal
+import threading
 
 import pytest
 
@@ -19,6 +21,16 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+
+
+@pytest.fixture(autouse=True)
+def _default_ctrl_c():
+    """Each test starts with Python's own Ctrl-C handling, unblocked, whatever a library used
+    by an earlier test in this worker left: the processes a test starts inherit both, and the
+    tests that press Ctrl-C in them need it delivered (in full runs they saw it ignored)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
