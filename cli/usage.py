@@ -51,30 +51,25 @@ def _conventional(params: list) -> None:
             param.__class__ = _Argument
 
 
-class KitCommand(TyperCommand):
+class _ConventionalHelp:
+    """Conventional help for a command or a group: its parameters and its --help option."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _conventional(self.params)
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        _conventional([option] if option is not None else [])
+        return option
+
+
+class KitCommand(_ConventionalHelp, TyperCommand):
     """A `course` command whose help reads conventionally (see the module docstring)."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _conventional(self.params)
 
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        _conventional([option] if option is not None else [])
-        return option
-
-
-class KitGroup(TyperGroup):
+class KitGroup(_ConventionalHelp, TyperGroup):
     """The `course` app itself, with the same conventional help as its commands."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _conventional(self.params)
-
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        _conventional([option] if option is not None else [])
-        return option
 
 
 def usage_error_line(error: UsageError, command: str = "course") -> str:
