@@ -47,7 +47,7 @@ def grade_class_command(
     from course.graders.classroom.outputs import GRADES_FILE, REPORT_FILE, write_outputs
     from course.graders.classroom.runner import grade_class
     from course.graders.classroom.submissions import find_submissions
-    from course.graders.engine.learner.sandbox import unavailable_reason
+    from course.graders.engine.learner.sandbox import instructor_isolation
     from course.graders.kit.manifest import find_exercise, load_manifest
 
     if not submissions.is_dir():
@@ -60,12 +60,7 @@ def grade_class_command(
     )
     if not chosen:
         raise UserError("--exercises names no exercise.")
-    reason = unavailable_reason()
-    if reason and not no_isolation:
-        raise UserError(
-            f"cannot isolate learner code here: {reason}. Pass --no-isolation to grade "
-            "anyway, only if you trust every submission."
-        )
+    isolate = instructor_isolation(accepted=no_isolation, accept_with="Pass --no-isolation")
     _check_out(out)
     found = find_submissions(submissions, chosen)
     if not found:
@@ -75,7 +70,7 @@ def grade_class_command(
     console = Console()
     with _LiveProgress(console) as progress:
         results = grade_class(
-            found, chosen, out, jobs or os.cpu_count() or 1, isolate=reason is None,
+            found, chosen, out, jobs or os.cpu_count() or 1, isolate=isolate,
             force=force, data=data, progress=progress,
         )  # fmt: skip
     write_outputs(results, [exercise.name for exercise in chosen], out)

@@ -2,15 +2,19 @@
 
 Inside, the learner process sees only what it needs, read-only: the system's libraries,
 the Python installation and its packages, the kit, and the folder of the learner's own
-file. Its only writable places are a private scratch folder and /tmp, both in memory and
-capped in size. It has no network (a network namespace of its own, loopback only), its own
-pid namespace and /proc (the grader's processes cannot be seen, read or signalled), its own
-session, and it dies with the grader; when the sandbox ends, every process in it ends. The
-worker then drops to an unprivileged user id of its own, with no new privileges, and caps
-its memory and process count (limits.py) before any learner code runs.
+file. Its only writable place is a private /tmp in memory, capped in size, which holds its
+scratch folder (and /dev/shm, capped apart); everything else, the sandbox's own root, /dev
+and /proc/sys included, is read-only. It has no network (a network namespace of its own,
+loopback only), its own pid namespace and /proc (the grader's processes cannot be seen,
+read or signalled), its own session, and it dies with the grader; when the sandbox ends,
+every process in it ends. The worker then drops to an unprivileged user id of its own, with
+no new privileges, and caps its memory and process count (limits.py) before any learner
+code runs; where the machine lets the kit make control groups (SandboxGroup), memory and
+process count are capped for the whole sandbox too.
 
 Needs Linux, the `bwrap` program (Debian: bubblewrap) and permission to create namespaces.
-`unavailable_reason()` says why not, for a one-line refusal.
+`unavailable_reason()` says why not, for a one-line refusal; `instructor_isolation()` is
+that refusal for the paths that grade other people's code.
 """
 
 import functools
@@ -22,10 +26,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.graders.kit.errors import UserError
 from course.graders.kit.paths import SOLUTIONS_DIR, package_folder
 
-SCRATCH = "/scratch"
-"""The learner process's working folder inside the sandbox: its only writable place but /tmp."""
+WRITABLE = "/tmp"
+"""The sandbox's one writable folder (in memory, capped): /tmp, since learner folders that
+sit in the caller's /tmp are shown at their own path in it."""
+SCRATCH = f"{WRITABLE}/scratch"
+"""The learner process's working folder and home inside the sandbox, in WRITABLE."""
+ALLOW_UNISOLATED_VARIABLE = "COURSE_ALLOW_UNISOLATED"
+"""`COURSE_ALLOW_UNISOLATED=1` accepts, where isolation is unavailable, the risk of grading
+other people's code unisolated on a path with no flag of its own for it (nbgrader autograde;
+Gradescope's run_autograder, where `course export gradescope --no-isolation` sets it)."""
 SANDBOX_UID = 60000
 """Learner processes run as SANDBOX_UID + slot: one user per concurrent grading slot, so
 one submission's processes never count against another's process limit."""
@@ -40,7 +52,9 @@ class SandboxLimits:
     processes: int = 64
     """Processes and threads of the sandbox's user at once (torch's own threads included)."""
     disk_bytes: int = 256 * 2**20
-    """Size of the scratch folder and of /tmp, each."""
+    """Size of /tmp, the scratch folder included: all the sandbox may write to disk."""
+    shared_memory_bytes: int = 64 * 2**20
+    """Size of /dev/shm (POSIX shared memory and semaphores: multiprocessing, DataLoader)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,23 @@ def unavailable_reason() -> str | None:
     return _probe()
 
 
+def instructor_isolation(accepted: bool = False, accept_with: str = "") -> bool:
+    """Whether a path that grades other people's code (class grading, nbgrader autograde,
+    Gradescope) sandboxes it: True wherever it can; False where it cannot and the risk was
+    accepted (`accepted`: the path's own flag, or COURSE_ALLOW_UNISOLATED=1). Otherwise
+    raises UserError, one line naming the reason and `accept_with` (default: the variable)."""
+    reason = unavailable_reason()
+    if reason is None:
+        return True
+    if accepted or os.environ.get(ALLOW_UNISOLATED_VARIABLE) == "1":
+        return False
+    accept_with = accept_with or f"Set {ALLOW_UNISOLATED_VARIABLE}=1"
+    raise UserError(
+        f"cannot isolate learner code here: {reason}. {accept_with} to grade unisolated, "
+        "only if you trust every submission."
+    )
+
+
 @functools.cache
 def _probe() -> str | None:
     if not sys.platform.startswith("linux"):
@@ -88,17 +119,22 @@ def _probe() -> str | None:
     return None
 
 
-def sandboxed(command: list[str], learner_folder: Path, sandbox: Sandbox) -> list[str]:
-    """`command` (the learner worker) wrapped in bwrap with the view described above."""
+def sandboxed(
+    command: list[str],
+    learner_folder: Path,
+    sandbox: Sandbox,
+    readable: tuple[Path, ...] = (),
+    workdir: str = SCRATCH,
+) -> list[str]:
+    """`command` (the learner worker, or a notebook's kernel) wrapped in bwrap with the view
+    described above; `readable`: more files or folders it may read; `workdir`: where it
+    starts (the scratch folder, or a folder it may read)."""
     limits = sandbox.limits
-    readable = [
-        *_system_folders(),
-        Path(sys.base_prefix),
-        Path(sys.prefix),
-        *_package_folders(),
-        *_kit_folders(),
-        Path(learner_folder).resolve(),
-    ]
+    learner_folder = Path(learner_folder).resolve()
+    folders = _outermost([
+        *_system_folders(), Path(sys.base_prefix), Path(sys.prefix), *_package_folders(),
+        *_kit_folders(), learner_folder, *(Path(path).resolve() for path in readable),
+    ])  # fmt: skip
     # As root: namespaces without a user namespace, and the worker becomes the slot's user.
     # Otherwise: a user namespace too, and the worker stays the caller's user.
     namespaces = ["--unshare-user"] if os.geteuid() != 0 else []
@@ -108,12 +144,14 @@ def sandboxed(command: list[str], learner_folder: Path, sandbox: Sandbox) -> lis
                    "--unshare-cgroup-try"]  # fmt: skip
     wrapper = [
         "bwrap", *namespaces, "--die-with-parent", "--new-session",
-        "--proc", "/proc", "--dev", "/dev",
-        "--size", str(limits.disk_bytes), "--perms", "1777", "--tmpfs", "/tmp",
-        "--size", str(limits.disk_bytes), "--perms", "1777", "--tmpfs", SCRATCH,
-        "--chdir", SCRATCH, "--setenv", "HOME", SCRATCH, "--setenv", "TMPDIR", "/tmp",
+        # root by name may write most of /proc/sys (bwrap leaves it writable): not here
+        "--proc", "/proc", "--ro-bind", "/proc/sys", "/proc/sys",
+        "--dev", "/dev", "--size", str(limits.shared_memory_bytes), "--perms", "1777",
+        "--tmpfs", "/dev/shm",
+        "--size", str(limits.disk_bytes), "--perms", "1777", "--tmpfs", WRITABLE,
+        "--perms", "1777", "--dir", SCRATCH,
+        "--chdir", workdir, "--setenv", "HOME", SCRATCH, "--setenv", "TMPDIR", WRITABLE,
     ]  # fmt: skip
-    folders = _outermost(readable)
     parents = sorted({p for f in folders for p in f.parents if p != Path("/")}, key=str)
     for parent in parents:  # bwrap would make them 0700: unreadable once the worker drops root
         if not any(parent == f or f in parent.parents for f in folders):
@@ -123,9 +161,11 @@ def sandboxed(command: list[str], learner_folder: Path, sandbox: Sandbox) -> lis
             wrapper += ["--symlink", str(folder.readlink()), str(folder)]
         elif folder.exists():
             wrapper += ["--ro-bind", str(folder), str(folder)]
-    learner_folder = Path(learner_folder).resolve()
     if learner_folder != SOLUTIONS_DIR and SOLUTIONS_DIR not in learner_folder.parents:
-        wrapper += ["--tmpfs", str(SOLUTIONS_DIR)]  # the references: out of sight (unless graded)
+        # the references: out of sight (unless graded), on an empty folder nothing may fill
+        wrapper += ["--tmpfs", str(SOLUTIONS_DIR), "--remount-ro", str(SOLUTIONS_DIR)]
+    # what bwrap built in memory (the root, the folders above, /dev) is unbounded: read-only
+    wrapper += ["--remount-ro", "/dev", "--remount-ro", "/"]
     return [*wrapper, "--", *command]
 
 
@@ -166,29 +206,45 @@ def _outermost(folders: list[Path]) -> list[Path]:
 
 
 class SandboxGroup:
-    """The control groups (v1 memory and pids) one sandbox runs in, where this machine lets
-    the kit make them: memory and process count are then limits of the whole sandbox, not of
-    each process in it. Elsewhere `command()` returns the command unchanged and the
-    per-process limits of limits.py are all there is."""
+    """The control groups one sandbox runs in, where this machine lets the kit make them:
+    memory and process count are then limits of the whole sandbox, not of each process in it.
+    With cgroup v1, a memory and a pids group below the caller's own (whatever limits the
+    caller is under still hold); with v2, one group beside the caller's own (v2 lets only a
+    group without processes of its own have limited children). Elsewhere `command()`
+    returns the command unchanged and the per-process limits of limits.py are all there is."""
 
     ROOT = Path("/sys/fs/cgroup")
 
     def __init__(self, limits: SandboxLimits):
         self.folders: list[Path] = []
-        if not (self.ROOT / "memory").is_dir() or not (self.ROOT / "pids").is_dir():
-            return
+        self.unified = (self.ROOT / "cgroup.controllers").is_file()
+        settings = (
+            {"": {"memory.max": limits.memory_bytes, "pids.max": limits.processes}}
+            if self.unified
+            else {
+                "memory": {"memory.limit_in_bytes": limits.memory_bytes},
+                "pids": {"pids.max": limits.processes},
+            }
+        )
         name = f"course-kit-{os.getpid()}-{id(self)}"
         try:
-            for controller, setting, value in (
-                ("memory", "memory.limit_in_bytes", limits.memory_bytes),
-                ("pids", "pids.max", limits.processes),
-            ):
-                folder = self.ROOT / controller / name
+            for controller, values in settings.items():
+                own = self._own_group(controller)
+                folder = (own.parent if self.unified else own) / name
                 folder.mkdir()
                 self.folders.append(folder)
-                (folder / setting).write_text(str(value))
-        except OSError:
+                for setting, value in values.items():
+                    (folder / setting).write_text(str(value))
+        except (OSError, ValueError):
             self.remove()
+
+    def _own_group(self, controller: str) -> Path:
+        """This process's group in the hierarchy of `controller` ("": the v2 hierarchy)."""
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _, controllers, path = line.split(":", 2)
+            if controller in controllers.split(","):  # "" only in v2's line, "0::PATH"
+                return self.ROOT / controller / path.lstrip("/")
+        raise ValueError(f"no {controller or 'v2'} control group")
 
     def command(self, command: list[str]) -> list[str]:
         """`command`, started inside the groups (a shell joins them, then becomes it)."""
@@ -200,8 +256,12 @@ class SandboxGroup:
                 *command]  # fmt: skip
 
     def ran_out_of_memory(self) -> bool:
-        memory = [folder for folder in self.folders if folder.parent.name == "memory"]
+        """Whether a process of the sandbox was refused memory (and killed for it)."""
         try:
+            if self.unified and self.folders:
+                events = (self.folders[0] / "memory.events").read_text().split()
+                return int(dict(zip(events[::2], events[1::2])).get("oom_kill", 0)) > 0
+            memory = [folder for folder in self.folders if "memory" in folder.parts]
             return bool(memory) and int((memory[0] / "memory.failcnt").read_text()) > 0
         except (OSError, ValueError):
             return False
@@ -209,7 +269,7 @@ class SandboxGroup:
     def remove(self) -> None:
         """Remove the groups once every process in them has ended."""
         for folder in self.folders:
-            for _ in range(100):
+            for _ in range(500):  # a sandbox of torch processes may take seconds to end
                 try:
                     folder.rmdir()
                     break
