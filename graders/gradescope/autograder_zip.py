@@ -2,11 +2,13 @@
 
 At the zip's root, where Gradescope looks for them:
     setup.sh          run once when Gradescope builds the image: Python's venv if the image
-                      lacks it, CPU torch and torchvision pinned as pyproject.toml pins them,
-                      the kit from the wheel beside it (so grading never needs this repository),
-                      then the test sets of the exercises that declare a dataset
+                      lacks it, bubblewrap (the sandbox of learner code), CPU torch and
+                      torchvision pinned as pyproject.toml pins them, the kit from the wheel
+                      beside it (so grading never needs this repository), then the test sets
+                      of the exercises that declare a dataset
     run_autograder    run per submission: grades ROOT/submission/ into ROOT/results/results.json
-                      (container.py)
+                      (container.py), learner code sandboxed; where the container cannot
+                      sandbox, it refuses unless exported with `--no-isolation`
     course_kit-<version>-py3-none-any.whl
 Both scripts take the root from AUTOGRADER_ROOT (default /autograder) and install into, and
 run from, ROOT/course-kit-venv. With COURSE_KIT_DEPENDENCIES set to a site-packages folder
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course.graders.engine.declared import declared_checks
+from course.graders.engine.learner.sandbox import ALLOW_UNISOLATED_VARIABLE
 from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import Exercise, find_exercise, load_manifest
 from course.graders.kit.paths import GRADERS_DIR, grader_path
@@ -58,6 +61,13 @@ if ! python3 -c "$NEW_ENOUGH"; then
         "choose an Ubuntu 24.04 base image in the autograder settings." >&2
     exit 1
 fi
+if ! command -v bwrap >/dev/null; then
+    # the sandbox learner code runs in: without it run_autograder refuses to grade (unless
+    # exported with --no-isolation)
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q bubblewrap \
+        || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q bubblewrap; } \
+        || echo "Could not install bubblewrap: run_autograder will refuse to grade." >&2
+fi
 rm -rf "$VENV"
 python3 -m venv "$VENV"
 if [[ -n "${@DEPENDENCIES@:-}" ]]; then
@@ -76,7 +86,13 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for each submission: the course kit grades ROOT/submission/ with the
 # checks of `course grade` and writes ROOT/results/results.json.
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
-exec "$ROOT/@VENV@/bin/python" -I -m @MODULE@ grade --root "$ROOT" --exercises @EXERCISES@
+@UNISOLATED@exec "$ROOT/@VENV@/bin/python" -I -m @MODULE@ grade --root "$ROOT" --exercises @EXERCISES@
+"""
+
+
+UNISOLATED_EXPORT = f"""# Exported with --no-isolation: where this container cannot sandbox learner code, it
+# runs unsandboxed (its fresh container per submission is then all that isolates it).
+export {ALLOW_UNISOLATED_VARIABLE}=1
 """
 
 
@@ -103,8 +119,9 @@ def chosen_exercises(names: str | None) -> list[Exercise]:
     return [exercise for exercise in manifest if exercise.name in chosen]
 
 
-def build_autograder(out: Path, exercises: list[Exercise]) -> Export:
-    """Write the autograder zip for `exercises` to `out`."""
+def build_autograder(out: Path, exercises: list[Exercise], unisolated: bool = False) -> Export:
+    """Write the autograder zip for `exercises` to `out`; `unisolated`: its run_autograder
+    grades unsandboxed where the container cannot sandbox (else it refuses)."""
     out = Path(out)
     _expect_writable(out)
     for exercise in exercises:
@@ -118,10 +135,7 @@ def build_autograder(out: Path, exercises: list[Exercise]) -> Export:
     names = ",".join(exercise.name for exercise in exercises)
     with tempfile.TemporaryDirectory(prefix="course-export-") as scratch:
         wheel = build_wheel(source, Path(scratch))
-        scripts = {
-            "setup.sh": _fill(SETUP_SH, names, wheel.name, pins),
-            "run_autograder": _fill(RUN_AUTOGRADER, names, wheel.name, pins),
-        }
+        scripts = autograder_scripts(names, wheel.name, pins, unisolated)
         partial = out.with_name(f".{out.name}.{os.getpid()}.part")
         try:
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -140,6 +154,19 @@ def build_autograder(out: Path, exercises: list[Exercise]) -> Export:
         for check in declared_checks(grader_path(exercise.name))
     )
     return Export(out, exercises, points, pins)
+
+
+def autograder_scripts(
+    names: str, wheel: str, pins: list[str], unisolated: bool = False
+) -> dict[str, str]:
+    """setup.sh and run_autograder for the exercises `names` (a,b,...), the kit's `wheel`
+    and the CPU `pins`; `unisolated`: as build_autograder's."""
+    return {
+        "setup.sh": _fill(SETUP_SH, names, wheel, pins),
+        "run_autograder": _fill(RUN_AUTOGRADER, names, wheel, pins).replace(
+            "@UNISOLATED@", UNISOLATED_EXPORT if unisolated else ""
+        ),
+    }
 
 
 def cpu_pins(pyproject: Path) -> list[str]:

@@ -7,9 +7,11 @@
 
 `grade` stages the student's files (submission.py) as a workspace, grades them with
 grade_exercises, the engine of `course grade` (same checks, points, limits, forbidden calls
-and messages), and only after it returned, when no learner process is alive, writes
-ROOT/results/results.json in Gradescope's format, replacing whatever is there: a submission
-whose code wrote that file itself gains nothing.
+and messages), learner code sandboxed, and only after it returned, when no learner process
+is alive, writes ROOT/results/results.json in Gradescope's format, replacing whatever is
+there: a submission whose code wrote that file itself gains nothing. Where the container
+cannot sandbox, it refuses (one line, exit code 1, no results) unless COURSE_ALLOW_UNISOLATED=1
+(`course export gradescope --no-isolation` writes it into run_autograder).
 """
 
 import argparse
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from course.graders.engine.declared import declared_checks
 from course.graders.engine.grade import CheckResult, ExerciseResult, grade_exercises
+from course.graders.engine.learner.sandbox import instructor_isolation
 from course.graders.gradescope.submission import Upload, find_uploads, stage_workspace
 from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import Exercise, find_exercise, load_manifest
@@ -39,6 +42,7 @@ VISIBLE, AFTER_PUBLISHED = "visible", "after_published"
 are published, the others as soon as the submission is graded."""
 
 LOCAL_COMMAND = "course grade {name}"
+HOW_TO_ACCEPT_UNISOLATED = "Export the autograder with `course export gradescope --no-isolation`"
 
 
 def data_folder(root: Path) -> Path:
@@ -57,6 +61,7 @@ def fetch_datasets(root: Path, exercises: list[Exercise]) -> None:
 def grade_submission(root: Path, exercises: list[Exercise]) -> dict:
     """Grade ROOT/submission/ and write ROOT/results/results.json; returns what was written."""
     root, start, manifest = Path(root), time.monotonic(), load_manifest()
+    isolated = instructor_isolation(accept_with=HOW_TO_ACCEPT_UNISOLATED)
     # every exercise's upload is staged: one graded here may import another one's code
     uploads, missing = find_uploads(root / SUBMISSION_FOLDER, manifest)
     found = [exercise for exercise in exercises if exercise.name in uploads]
@@ -67,7 +72,7 @@ def grade_submission(root: Path, exercises: list[Exercise]) -> dict:
         workspace = stage_workspace(Path(scratch), uploads, manifest)
         data = data_folder(root) if any(exercise.dataset for exercise in found) else None
         if found:
-            graded = grade_exercises(workspace, found, data=data)
+            graded = grade_exercises(workspace, found, data=data, isolated=isolated)
             results = {result.exercise: result for result in graded}
     # grade_exercises has returned: every learner process it started is dead
     for exercise in exercises:

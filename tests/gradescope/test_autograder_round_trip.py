@@ -19,7 +19,11 @@ from pathlib import Path
 import pytest
 
 from course.graders.engine.declared import declared_checks
-from course.graders.gradescope.autograder_zip import DEPENDENCIES_VARIABLE, VENV_FOLDER
+from course.graders.gradescope.autograder_zip import (
+    DEPENDENCIES_VARIABLE,
+    VENV_FOLDER,
+    autograder_scripts,
+)
 from course.graders.gradescope.container import DATA_FOLDER
 from course.graders.kit.manifest import find_exercise
 from course.graders.kit.paths import grader_path, solution_path
@@ -62,8 +66,21 @@ def root(autograder_zip, tmp_path_factory) -> Path:
     return root
 
 
-def run_autograder(root: Path, files: dict[str, bytes | str | Path]) -> dict:
-    """Upload `files` (relative path: content, or a file to copy) and grade them."""
+def run_autograder(
+    root: Path, files: dict[str, bytes | str | Path], script: str = "run_autograder", env=None
+) -> dict:
+    """Upload `files` (relative path: content, or a file to copy) and grade them with ROOT/script
+    (`env`: what to add to the environment)."""
+    completed = upload_and_run(root, files, script, env)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    payload = json.loads((root / "results" / "results.json").read_text())
+    expect_gradescope_results(payload)
+    return payload
+
+
+def upload_and_run(
+    root: Path, files: dict[str, bytes | str | Path], script: str = "run_autograder", env=None
+) -> subprocess.CompletedProcess:
     for folder in ("submission", "results"):
         shutil.rmtree(root / folder, ignore_errors=True)
         (root / folder).mkdir()
@@ -74,18 +91,25 @@ def run_autograder(root: Path, files: dict[str, bytes | str | Path]) -> dict:
             shutil.copyfile(content, target)
         else:
             target.write_bytes(content if isinstance(content, bytes) else content.encode())
-    completed = subprocess.run(
-        [str(root / "run_autograder")],
+    return subprocess.run(
+        [str(root / script)],
         cwd=root,
-        env={**os.environ, "AUTOGRADER_ROOT": str(root)},
+        env={**os.environ, "AUTOGRADER_ROOT": str(root), **(env or {})},
         capture_output=True,
         text=True,
         timeout=900,
     )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    payload = json.loads((root / "results" / "results.json").read_text())
-    expect_gradescope_results(payload)
-    return payload
+
+
+@pytest.fixture
+def without_namespaces(tmp_path) -> dict[str, str]:
+    """An environment where bubblewrap cannot create namespaces (as in many containers): a
+    `bwrap` that says so comes first on PATH."""
+    refusing = tmp_path / "bin" / "bwrap"
+    refusing.parent.mkdir()
+    refusing.write_text("#!/bin/sh\necho 'No permissions to create new namespace' >&2\nexit 1\n")
+    refusing.chmod(0o755)
+    return {"PATH": f"{refusing.parent}{os.pathsep}{os.environ['PATH']}"}
 
 
 def results_by_check(payload: dict, exercise: str) -> dict[str, dict]:
@@ -204,3 +228,29 @@ def test_the_cifar_challenge_grades_the_uploaded_run_on_the_test_set_setup_fetch
     accuracy = tests["test_saved_model_reaches_80_percent_on_the_cifar10_test_set"]["output"]
     assert "of the 500 test images classified correctly" in accuracy, "not the set setup put there"
     assert payload["score"] == TOTAL["early_stopping"] + TOTAL["cifar_challenge"]
+
+
+def test_where_the_container_cannot_sandbox_run_autograder_refuses_in_one_line_and_scores_nothing(
+    root, without_namespaces
+):
+    completed = upload_and_run(
+        root, {"early_stopping.py": solution_path("early_stopping")}, env=without_namespaces
+    )
+    assert completed.returncode == 1
+    assert completed.stderr.count("\n") == 1, completed.stderr
+    assert "No permissions to create new namespace" in completed.stderr
+    assert "course export gradescope --no-isolation" in completed.stderr
+    assert not (root / "results" / "results.json").exists()
+
+
+def test_exported_with_no_isolation_it_grades_unsandboxed_where_it_cannot_sandbox(
+    root, without_namespaces
+):
+    scripts = autograder_scripts("early_stopping,cifar_challenge", "unused.whl", [], True)
+    (root / "run_unisolated").write_text(scripts["run_autograder"])
+    (root / "run_unisolated").chmod(0o755)
+    payload = run_autograder(
+        root, {"early_stopping.py": solution_path("early_stopping")}, "run_unisolated",
+        env=without_namespaces,
+    )  # fmt: skip
+    assert payload["score"] == TOTAL["early_stopping"], payload["output"]
