@@ -17,6 +17,11 @@ the kernel it starts is told that the engine decides, so its test cells do not g
 answer a second time (a slow answer would otherwise run out of the cell time limit in every
 test cell, one after the other), and where the submitted notebooks are (answers.py).
 
+Both steps run the student's code sandboxed (engine/learner/sandbox.py): the kernel
+(kernel_sandbox.py) and the engine's learner process. Where this machine cannot sandbox,
+autograde refuses each notebook (nbgrader then records no score for it and exits non-zero)
+unless COURSE_ALLOW_UNISOLATED=1 is in nbgrader's environment.
+
 An exercise that builds on others (`builds_on`) is graded beside the answer cells of the
 student's submitted notebooks of those exercises; one that trains is graded with the run
 submitted beside its notebook (runs/<exercise>/: autograde never trains), on the dataset
@@ -37,6 +42,8 @@ from traitlets import Unicode
 
 from course.graders.engine.declared import declared_checks
 from course.graders.engine.grade import CheckResult, grade_exercises
+from course.graders.engine.learner.sandbox import instructor_isolation
+from course.graders.kit.errors import UserError
 from course.graders.kit.manifest import find_exercise, load_manifest
 from course.graders.kit.paths import grader_path
 from course.graders.kit.staging import stage_exercise
@@ -49,6 +56,7 @@ from course.graders.notebooks.answers import (
 )
 from course.graders.notebooks.cells import checked_by, exercise_of_answer
 from course.graders.notebooks.kernel_checks import ENGINE_DECIDES_VARIABLE, passed_text
+from course.graders.notebooks.kernel_sandbox import SandboxedKernelManager
 
 GONE = "{check} is not a check of the kit's grader any more: run `course release` again."
 MISSING_ANSWER = "The answer cell of {name} is not in this notebook, so this check earns nothing."
@@ -65,10 +73,23 @@ def submission_folder(preprocessor: NbGraderPreprocessor, resources: dict) -> Pa
     return Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
 
 
+def isolation(preprocessor: NbGraderPreprocessor) -> bool:
+    """Whether the student's code runs sandboxed (False: unavailable, and the risk accepted);
+    a refusal is logged in one line and raised."""
+    try:
+        return instructor_isolation()
+    except UserError as refusal:
+        preprocessor.log.error("%s", refusal)
+        raise
+
+
 class ExecuteForTheEngine(Execute):
-    """nbgrader's Execute, with a kernel whose kit test cells leave the verdicts to EngineVerdicts."""
+    """nbgrader's Execute, with a kernel, sandboxed, whose kit test cells leave the verdicts
+    to EngineVerdicts."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        if isolation(self):
+            self.kernel_manager_class = SandboxedKernelManager
         # the kernel inherits nbgrader's environment
         os.environ[ENGINE_DECIDES_VARIABLE] = "1"
         os.environ[SUBMISSION_VARIABLE] = str(submission_folder(self, resources))
@@ -133,7 +154,9 @@ class EngineVerdicts(NbGraderPreprocessor):
             run = run_folder(notebook_folder, exercise_name) if exercise.trainer else None
             impl = stage_exercise(exercise, learner_sources, folder, run=run)
             data = Path(self.data_folder) if self.data_folder else None
-            result = grade_exercises(folder, [exercise], impl=impl, data=data)[0]
+            result = grade_exercises(
+                folder, [exercise], impl=impl, data=data, isolated=isolation(self)
+            )[0]
         self.log.info(
             "%s: %d/%d points from the kit's engine", exercise_name, result.earned, result.total
         )

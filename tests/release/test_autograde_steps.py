@@ -6,6 +6,9 @@ import pytest
 from nbgrader.preprocessors import Execute
 
 from course.graders.engine.grade import CheckResult
+from course.graders.engine.learner import sandbox
+from course.graders.engine.learner.sandbox import ALLOW_UNISOLATED_VARIABLE
+from course.graders.kit.errors import UserError
 from course.graders.notebooks import kernel_checks as notebook_checks
 from course.graders.notebooks.answers import SUBMISSION_VARIABLE
 from course.graders.notebooks.autograde import (
@@ -14,6 +17,7 @@ from course.graders.notebooks.autograde import (
     autograde_preprocessors,
     verdict_outputs,
 )
+from course.graders.notebooks.kernel_sandbox import SandboxedKernelManager
 
 
 def test_autograde_executes_with_a_kernel_told_the_engine_decides_then_sets_the_verdicts():
@@ -27,6 +31,7 @@ def test_the_kernel_is_told_only_while_the_notebook_executes_where_the_submissio
     monkeypatch, tmp_path
 ):
     monkeypatch.delenv(notebook_checks.ENGINE_DECIDES_VARIABLE, raising=False)
+    monkeypatch.setenv(ALLOW_UNISOLATED_VARIABLE, "1")  # sandboxed or not: not the point here
     seen = []
 
     def execute(self, nb, resources):
@@ -44,6 +49,46 @@ def test_the_kernel_is_told_only_while_the_notebook_executes_where_the_submissio
     assert seen == [("1", str(tmp_path / "submitted" / "ada" / "week"))]
     assert notebook_checks.ENGINE_DECIDES_VARIABLE not in os.environ
     assert SUBMISSION_VARIABLE not in os.environ
+
+
+@pytest.fixture
+def kernels_started(monkeypatch, tmp_path) -> list:
+    """The kernel manager class of each notebook nbgrader's Execute would run (it runs none)."""
+    started = []
+
+    def execute(self, nb, resources):
+        started.append(self.kernel_manager_class)
+        return nb, resources
+
+    monkeypatch.setattr(Execute, "preprocess", execute)
+    monkeypatch.chdir(tmp_path)
+    return started
+
+
+AUTOGRADED = {"nbgrader": {"student": "ada", "assignment": "week"}}
+
+
+def test_where_the_machine_can_sandbox_the_students_kernel_runs_sandboxed(
+    monkeypatch, kernels_started
+):
+    monkeypatch.setattr(sandbox, "_probe", lambda: None)
+    ExecuteForTheEngine().preprocess({}, AUTOGRADED)
+    assert kernels_started == [SandboxedKernelManager]
+
+
+def test_where_it_cannot_autograde_refuses_each_notebook_in_one_line_unless_the_risk_is_accepted(
+    monkeypatch, kernels_started
+):
+    monkeypatch.setattr(sandbox, "_probe", lambda: "bubblewrap (`bwrap`) is not installed")
+    monkeypatch.delenv(ALLOW_UNISOLATED_VARIABLE, raising=False)
+    with pytest.raises(UserError) as refusal:
+        ExecuteForTheEngine().preprocess({}, AUTOGRADED)
+    assert kernels_started == []
+    assert "\n" not in str(refusal.value)
+    assert "bubblewrap" in str(refusal.value) and "COURSE_ALLOW_UNISOLATED=1" in str(refusal.value)
+    monkeypatch.setenv(ALLOW_UNISOLATED_VARIABLE, "1")
+    ExecuteForTheEngine().preprocess({}, AUTOGRADED)
+    assert len(kernels_started) == 1 and kernels_started[0] is not SandboxedKernelManager
 
 
 def test_under_autograde_a_test_cell_grades_nothing_in_the_kernel(monkeypatch, capsys):
