@@ -130,9 +130,30 @@ def test_the_sandbox_hides_the_reference_solutions(tmp_path):
 def test_memory_and_processes_are_limits_of_the_whole_sandbox_where_control_groups_allow():
     limits = sandbox.SandboxLimits(memory_bytes=2**30, processes=32)
     group = sandbox.SandboxGroup(limits)
-    settings = {folder.parent.name: folder for folder in group.folders}
+    settings = {folder.relative_to(group.ROOT).parts[0]: folder for folder in group.folders}
     assert (settings["memory"] / "memory.limit_in_bytes").read_text().strip() == str(2**30)
     assert (settings["pids"] / "pids.max").read_text().strip() == "32"
     assert group.command(["true"])[:2] == ["/bin/sh", "-c"]
     group.remove()
     assert not any(folder.exists() for folder in settings.values())
+
+
+@pytest.mark.parametrize(
+    ("membership", "made_in"),
+    [("0::/\n", ""), ("0::/system.slice/grading.service\n", "system.slice")],
+)
+def test_with_cgroup_v2_one_group_beside_the_callers_own_holds_both_limits(
+    tmp_path, monkeypatch, membership, made_in
+):
+    (tmp_path / "cgroup.controllers").write_text("memory pids\n")
+    (tmp_path / "system.slice").mkdir()
+    (tmp_path / "self").write_text(membership)
+    monkeypatch.setattr(sandbox.SandboxGroup, "ROOT", tmp_path)
+    monkeypatch.setattr(sandbox.SandboxGroup, "MEMBERSHIP", tmp_path / "self")
+    group = sandbox.SandboxGroup(sandbox.SandboxLimits(memory_bytes=2**30, processes=32))
+    [folder] = group.folders
+    assert folder.parent == tmp_path / made_in and folder.name.startswith("course-kit-")
+    assert (folder / "memory.max").read_text() == str(2**30)
+    assert (folder / "pids.max").read_text() == "32"
+    (folder / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n")
+    assert group.ran_out_of_memory()

@@ -214,6 +214,8 @@ class SandboxGroup:
     returns the command unchanged and the per-process limits of limits.py are all there is."""
 
     ROOT = Path("/sys/fs/cgroup")
+    MEMBERSHIP = Path("/proc/self/cgroup")
+    """This process's groups, a line per hierarchy: `ID:CONTROLLERS:PATH` (v2: `0::PATH`)."""
 
     def __init__(self, limits: SandboxLimits):
         self.folders: list[Path] = []
@@ -230,7 +232,7 @@ class SandboxGroup:
         try:
             for controller, values in settings.items():
                 own = self._own_group(controller)
-                folder = (own.parent if self.unified else own) / name
+                folder = (own.parent if self.unified and own != self.ROOT else own) / name
                 folder.mkdir()
                 self.folders.append(folder)
                 for setting, value in values.items():
@@ -240,7 +242,7 @@ class SandboxGroup:
 
     def _own_group(self, controller: str) -> Path:
         """This process's group in the hierarchy of `controller` ("": the v2 hierarchy)."""
-        for line in Path("/proc/self/cgroup").read_text().splitlines():
+        for line in self.MEMBERSHIP.read_text().splitlines():
             _, controllers, path = line.split(":", 2)
             if controller in controllers.split(","):  # "" only in v2's line, "0::PATH"
                 return self.ROOT / controller / path.lstrip("/")
