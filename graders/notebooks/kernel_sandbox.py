@@ -3,14 +3,14 @@
 At `nbgrader autograde` the student's notebook runs in a Jupyter kernel: their answer cells
 and any cell they added are learner code, so the kernel runs in the sandbox of the engine's
 learner process (engine/learner/sandbox.py): its own pid namespace and /proc, no network,
-everything read-only but a private /tmp, memory and processes capped, and everything it
+everything read-only but its private scratch space, memory and processes capped, and all it
 started ended with it. It may read the notebook's folder, where it starts, and the student's
 submitted folder (the notebooks whose answer cells another notebook builds on).
 
 Jupyter talks to a kernel over ZeroMQ sockets. Without a network they are Unix sockets
-(transport "ipc") that the kernel makes in the sandbox's own /tmp, and nbgrader's process
-reaches them through /proc/<pid>/root of the sandbox: the kernel writes nowhere outside it,
-not even the folder of its sockets. The kernel confines itself before any cell runs
+(transport "ipc") that the kernel makes in the sandbox's scratch folder, and nbgrader's
+process reaches them through /proc/<pid>/root of the sandbox: the kernel writes nowhere
+outside it, not even the folder of its sockets. The kernel confines itself before any cell runs
 (confined_kernel.py); an interrupt (a cell past its time limit) is sent to the kernel itself,
 which runs in a session of its own.
 """

@@ -44,7 +44,7 @@ def executed(tmp_path_factory) -> tuple[dict[str, list], Path]:
         "gradebook": f"open({str(course / 'gradebook.db')!r}, 'r+b')",
         "another student": f"os.listdir({str(course / 'submitted' / 'bob')!r})",
         "notebook folder": "open('planted.txt', 'w')",
-        "scratch": "open('/tmp/scratch/x', 'w').write('ok'); print('written')",
+        "scratch": "for path in ('/scratch/x', '/tmp/x'):\n    open(path, 'w').write('ok')\nprint('written')",
         "network": (
             "import socket\n"
             f"socket.create_connection(('127.0.0.1', {server.getsockname()[1]}), timeout=2)"

@@ -2,9 +2,9 @@
 
 Inside, the learner process sees only what it needs, read-only: the system's libraries,
 the Python installation and its packages, the kit, and the folder of the learner's own
-file. Its only writable place is a private /tmp in memory, capped in size, which holds its
-scratch folder (and /dev/shm, capped apart); everything else, the sandbox's own root, /dev
-and /proc/sys included, is read-only. It has no network (a network namespace of its own,
+file. Its only writable places are a private scratch folder, /tmp and /dev/shm, each in
+memory and capped in size; everything else, the sandbox's own root, /dev and /proc/sys
+included, is read-only. It has no network (a network namespace of its own,
 loopback only), its own pid namespace and /proc (the grader's processes cannot be seen,
 read or signalled), its own session, and it dies with the grader; when the sandbox ends,
 every process in it ends. The worker then drops to an unprivileged user id of its own, with
@@ -29,11 +29,8 @@ from pathlib import Path
 from course.graders.kit.errors import UserError
 from course.graders.kit.paths import SOLUTIONS_DIR, package_folder
 
-WRITABLE = "/tmp"
-"""The sandbox's one writable folder (in memory, capped): /tmp, since learner folders that
-sit in the caller's /tmp are shown at their own path in it."""
-SCRATCH = f"{WRITABLE}/scratch"
-"""The learner process's working folder and home inside the sandbox, in WRITABLE."""
+SCRATCH = "/scratch"
+"""The learner process's working folder, home and temporary folder inside the sandbox."""
 ALLOW_UNISOLATED_VARIABLE = "COURSE_ALLOW_UNISOLATED"
 """`COURSE_ALLOW_UNISOLATED=1` accepts, where isolation is unavailable, the risk of grading
 other people's code unisolated on a path with no flag of its own for it (nbgrader autograde;
@@ -52,7 +49,7 @@ class SandboxLimits:
     processes: int = 64
     """Processes and threads of the sandbox's user at once (torch's own threads included)."""
     disk_bytes: int = 256 * 2**20
-    """Size of /tmp, the scratch folder included: all the sandbox may write to disk."""
+    """Size of the scratch folder and of /tmp, each."""
     shared_memory_bytes: int = 64 * 2**20
     """Size of /dev/shm (POSIX shared memory and semaphores: multiprocessing, DataLoader)."""
 
@@ -148,9 +145,10 @@ def sandboxed(
         "--proc", "/proc", "--ro-bind", "/proc/sys", "/proc/sys",
         "--dev", "/dev", "--size", str(limits.shared_memory_bytes), "--perms", "1777",
         "--tmpfs", "/dev/shm",
-        "--size", str(limits.disk_bytes), "--perms", "1777", "--tmpfs", WRITABLE,
-        "--perms", "1777", "--dir", SCRATCH,
-        "--chdir", workdir, "--setenv", "HOME", SCRATCH, "--setenv", "TMPDIR", WRITABLE,
+        "--size", str(limits.disk_bytes), "--perms", "1777", "--tmpfs", "/tmp",
+        "--size", str(limits.disk_bytes), "--perms", "1777", "--tmpfs", SCRATCH,
+        # TMPDIR: a learner folder that is the caller's /tmp itself covers the sandbox's
+        "--chdir", workdir, "--setenv", "HOME", SCRATCH, "--setenv", "TMPDIR", SCRATCH,
     ]  # fmt: skip
     parents = sorted({p for f in folders for p in f.parents if p != Path("/")}, key=str)
     for parent in parents:  # bwrap would make them 0700: unreadable once the worker drops root
