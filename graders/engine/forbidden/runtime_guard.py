@@ -1,5 +1,6 @@
 """The run-time guard: inside the learner process, every call of a forbidden Python function
-or nn.Module is recorded, whatever name it was reached by (built-ins too, while a probe runs)."""
+or nn.Module is recorded, whatever name it was reached by (built-ins too, while a probe runs
+in this thread: the dispatcher block stops them in every thread)."""
 
 import types
 
