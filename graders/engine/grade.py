@@ -10,7 +10,6 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -18,8 +17,10 @@ from pathlib import Path
 
 from course.graders.engine import signed_report
 from course.graders.engine.declared import declared_checks
+from course.graders.engine.foreign_files import foreign_files, planted_since
 from course.graders.engine.learner.limits import TORCH_IMPORT_SECONDS, keep_memory_private
 from course.graders.engine.learner.sandbox import unavailable_reason
+from course.graders.engine.source_only_import import python_command
 from course.graders.kit.manifest import Exercise
 from course.graders.kit.paths import GRADERS_DIR, MANIFEST_PATH, grader_path
 
@@ -107,7 +108,7 @@ def grade_exercises(
         for check in declared[exercise.name]
     )
     keep_memory_private()  # the key below lives in this process too
-    fingerprint = grader_fingerprint()
+    fingerprint, foreign = grader_fingerprint(), foreign_files()
     with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
         # absolute: the grading process runs in its own scratch folder
         target = (
@@ -134,7 +135,7 @@ def grade_exercises(
         name
         for name in fingerprint.keys() | after.keys()
         if fingerprint.get(name) != after.get(name)
-    )
+    ) + planted_since(foreign)
     if changed:
         reported, fallback = {}, TAMPERED.format(files=", ".join(changed[:3]))
     elif _any_missing(declared, reported):
@@ -165,14 +166,14 @@ def _run_pytest(
     os.close(key_write)
     report_read, report_write = os.pipe()
     log_path = scratch / "pytest.log"
-    command = [sys.executable, "-m", "pytest", "-q", "--no-header", "-p", "no:randomly"]
-    command += args + ["--key-fd", str(key_read), "--report-fd", str(report_write)]
+    arguments = ["-q", "--no-header", "-p", "no:randomly", *args]
+    arguments += ["--key-fd", str(key_read), "--report-fd", str(report_write)]
     with open(log_path, "wb") as log:
         if fork:
-            process = _ForkedPytest(command[3:], log.fileno(), scratch, (key_read, report_write))
+            process = _ForkedPytest(arguments, log.fileno(), scratch, (key_read, report_write))
         else:
             process = subprocess.Popen(
-                command,
+                python_command("pytest") + arguments,
                 pass_fds=(key_read, report_write),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
