@@ -8,7 +8,6 @@ result did not come back (a crash, a time-out, a forged report) earned nothing.
 import hashlib
 import os
 import secrets
-import signal
 import subprocess
 import tempfile
 import time
@@ -18,9 +17,14 @@ from pathlib import Path
 from course.graders.engine import signed_report
 from course.graders.engine.declared import declared_checks
 from course.graders.engine.foreign_files import foreign_files, planted_since
-from course.graders.engine.learner.limits import TORCH_IMPORT_SECONDS, keep_memory_private
+from course.graders.engine.learner.limits import (
+    TORCH_IMPORT_SECONDS,
+    keep_memory_private,
+    kill_process_tree,
+)
 from course.graders.engine.learner.sandbox import unavailable_reason
 from course.graders.engine.source_only_import import python_command
+from course.graders.engine.stop_detection import STOPPED, StopWatch
 from course.graders.kit.manifest import Exercise
 from course.graders.kit.paths import GRADERS_DIR, MANIFEST_PATH, grader_path
 
@@ -121,13 +125,15 @@ def grade_exercises(
         elif isolated or (isolated is None and unavailable_reason() is None):
             target += ["--sandbox"]
         key = secrets.token_hex(32)
-        returncode, log_tail, signed = _run_pytest(
-            [str(grader_path(exercise.name)) for exercise in exercises] + target,
-            key,
-            Path(scratch),
-            time_limit,
-            fork,
-        )
+        with StopWatch() as stops:
+            returncode, log_tail, signed = _run_pytest(
+                [str(grader_path(exercise.name)) for exercise in exercises] + target,
+                key,
+                Path(scratch),
+                time_limit,
+                stops,
+                fork,
+            )
     reported = signed_report.open_signed(signed, key)
     fallback = NOT_REPORTED
     after = grader_fingerprint()
@@ -138,6 +144,8 @@ def grade_exercises(
     ) + planted_since(foreign)
     if changed:
         reported, fallback = {}, TAMPERED.format(files=", ".join(changed[:3]))
+    elif stops.happened:
+        reported, fallback = {}, STOPPED
     elif _any_missing(declared, reported):
         fallback += f" (the grading process ended with {returncode}.{log_tail})"
     return [_merge(exercise, declared[exercise.name], reported, fallback) for exercise in exercises]
@@ -154,12 +162,18 @@ def grader_fingerprint() -> dict[str, str]:
 
 
 def _run_pytest(
-    args: list[str], key: str, scratch: Path, time_limit: float, fork: bool = False
+    args: list[str],
+    key: str,
+    scratch: Path,
+    time_limit: float,
+    stops: StopWatch,
+    fork: bool = False,
 ) -> tuple[int | str, str, bytes | None]:
     """Run pytest with output to a file (not a pipe a stray process could hold open).
 
     Returns its exit code (or why it was stopped), the last lines of its output, and the
-    signed report it wrote. `key` reaches it through a pipe, never through the disk.
+    signed report it wrote. `key` reaches it through a pipe, never through the disk. A stop
+    of this process or of pytest (`stops`) ends it at once: stop_detection.py.
     """
     key_read, key_write = os.pipe()
     os.write(key_write, key.encode())
@@ -183,18 +197,19 @@ def _run_pytest(
             )
     os.close(key_read)
     os.close(report_write)
+    stops.watch(process.pid)
     deadline = time.monotonic() + time_limit
     try:
-        signed = signed_report.collect(report_read, process, deadline)
-        returncode = process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        signed = signed_report.collect(report_read, process, deadline, lambda: stops.happened)
+        if stops.happened:
+            returncode = "a stop"
+        else:
+            returncode = process.wait(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         returncode = f"a time-out after {time_limit:g} s"
     finally:
         os.close(report_read)
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        kill_process_tree(process.pid)  # learner processes included, stopped ones too
         process.wait()
     tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
     return returncode, ("\n" + "\n".join(tail)) if tail else "", signed

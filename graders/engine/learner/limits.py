@@ -74,12 +74,52 @@ def kill_all_descendants(rounds: int = 50) -> None:
         time.sleep(0.01)
 
 
+def kill_process_tree(root: int, rounds: int = 50) -> None:
+    """SIGKILL every live process below `root` until none is left, then `root` and its process
+    group: for a grading process that cannot sweep its own descendants (it was stopped, or
+    ran out of time). Processes are found through /proc, so stopped ones and those that left
+    `root`'s session go too."""
+    for _ in range(rounds):
+        below = _descendants(root)
+        if not below:
+            break
+        for pid in below:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.01)
+    try:
+        os.killpg(root, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _descendants(root: int) -> list[int]:
+    """The live (not zombie) processes below `root`."""
+    children: dict[int, list[int]] = {}
+    for pid, (parent, state) in _processes().items():
+        if state != b"Z":
+            children.setdefault(parent, []).append(pid)
+    found, frontier = [], [root]
+    while frontier:
+        below = children.get(frontier.pop(), [])
+        found += below
+        frontier += below
+    return found
+
+
 def _children(parent: int) -> list[int]:
-    children = []
+    return [pid for pid, (ppid, _) in _processes().items() if ppid == parent]
+
+
+def _processes() -> dict[int, tuple[int, bytes]]:
+    """{pid: (parent pid, state letter)} of every process /proc shows."""
+    processes = {}
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return children
+        return processes
     for entry in entries:
         if not entry.isdigit():
             continue
@@ -88,9 +128,8 @@ def _children(parent: int) -> list[int]:
                 fields = stat.read().rsplit(b")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == parent:
-            children.append(int(entry))
-    return children
+        processes[int(entry)] = (int(fields[1]), fields[0])
+    return processes
 
 
 def confine_to_sandbox_user(uid: int, processes: int, memory_bytes: int) -> None:
