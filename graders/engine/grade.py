@@ -169,7 +169,9 @@ def _run_pytest(
     stops: StopWatch,
     fork: bool = False,
 ) -> tuple[int | str, str, bytes | None]:
-    """Run pytest with output to a file (not a pipe a stray process could hold open).
+    """Run pytest with output to a file (not a pipe a stray process could hold open), in the
+    scratch folder, which is its temporary folder too: what learner processes write into
+    their own working folder or the temporary one is removed with it, however the run ends.
 
     Returns its exit code (or why it was stopped), the last lines of its output, and the
     signed report it wrote. `key` reaches it through a pipe, never through the disk. A stop
@@ -193,6 +195,7 @@ def _run_pytest(
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=scratch,
+                env={**os.environ, "TMPDIR": str(scratch)},  # learner processes' too
                 start_new_session=True,
             )
     os.close(key_read)
@@ -225,6 +228,8 @@ class _ForkedPytest:
             try:
                 os.setsid()
                 os.chdir(cwd)
+                os.environ["TMPDIR"] = str(cwd)  # learner processes' too
+                tempfile.tempdir = None  # read TMPDIR again
                 null = os.open(os.devnull, os.O_RDONLY)
                 os.dup2(null, 0)
                 os.dup2(log_fd, 1)

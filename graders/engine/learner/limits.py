@@ -1,7 +1,9 @@
-"""The limits around learner code: time, output, process lifetime, and the sweep at the end.
+"""The limits around learner code: time, output, memory, processes, process lifetime, and
+the sweep at the end.
 
 The learner process limits itself before any learner code runs (it dies with the grader,
-its output is capped, no core files). The grader process is the subreaper of everything
+its output is capped, no core files; once torch is imported, its address space and its
+user's processes are capped, in the sandbox or not). The grader process is the subreaper of everything
 learner code starts: a learner's code may fork, call setsid() and outlive its process group,
 and with PR_SET_CHILD_SUBREAPER such orphans are re-parented to the grader process instead
 of init, so before the report is written every descendant can be found and killed: no
@@ -18,6 +20,11 @@ TORCH_IMPORT_SECONDS = 180.0
 """A cold `import torch` on a fresh machine can take a minute; this is not the learner's time."""
 OUTPUT_LIMIT_BYTES = 64 * 2**20
 """What learner code may print or write before the process is stopped."""
+LEARNER_MEMORY_BYTES = 3 * 2**30
+"""Address space learner code may take beyond what Python and torch took before it was
+imported (address space, not memory in use: torch reserves far more than it touches)."""
+UNISOLATED_PROCESS_HEADROOM = 256
+"""Processes and threads learner code may start, unsandboxed, beyond those its user runs."""
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_DUMPABLE = 4
@@ -144,6 +151,33 @@ def confine_to_sandbox_user(uid: int, processes: int, memory_bytes: int) -> None
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
+
+
+def limit_unisolated_learner(
+    memory_bytes: int = LEARNER_MEMORY_BYTES, headroom: int = UNISOLATED_PROCESS_HEADROOM
+) -> None:
+    """In a learner process outside the sandbox, once torch is imported and before learner
+    code: cap its address space at what it uses now plus `memory_bytes`, and the processes of
+    its user at those running now plus `headroom`. RLIMIT_NPROC counts every process and
+    thread of the user (so a busy user leaves learner code less), and does not bind root."""
+    address_space = _address_space_in_use() + memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+    processes = _tasks_of_user(os.getuid()) + headroom
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+
+
+def _tasks_of_user(uid: int) -> int:
+    """Processes and threads whose real user is `uid`: what RLIMIT_NPROC counts."""
+    tasks = 0
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+        except OSError:
+            continue
+        if int(fields["Uid"].split()[0]) == uid:
+            tasks += int(fields["Threads"])
+    return tasks
 
 
 def _address_space_in_use() -> int:

@@ -41,6 +41,8 @@ def main(argv: list[str]) -> None:
         limits.confine_to_sandbox_user(
             int(sandbox["uid"]), int(sandbox["processes"]), int(sandbox["memory"])
         )
+    else:
+        limits.limit_unisolated_learner()
     wire.write_message(reply_fd, {"kind": "torch_ready", "pid": os.getpid()})
     guard = RuntimeGuard(find_exercise(exercise_name).forbidden)
     try:
