@@ -42,6 +42,8 @@ def main(argv: list[str]) -> None:
         limits.confine_to_sandbox_user(
             int(sandbox["uid"]), int(sandbox["processes"]), int(sandbox["memory"])
         )
+    else:
+        limits.limit_unisolated_learner()
     wire.write_message(reply_fd, {"kind": "torch_ready", "pid": os.getpid()})
     forbidden = find_exercise(exercise_name).forbidden
     operations = operations_behind(forbidden)  # read before the guard wraps the built-ins
