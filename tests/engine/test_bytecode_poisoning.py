@@ -22,20 +22,33 @@ from tests.engine.kit_copy import copy_of_the_kit
 
 pytestmark = pytest.mark.slow
 
+POISON = "\nPOISONED = True\ndef expect_close(*args, **kwargs):\n    return None\n"
 PLANT = """
-import importlib._bootstrap_external as _external, importlib.util as _util, os as _os, sys as _sys
-_engine = _os.path.dirname(_os.path.dirname(_sys.modules["course.graders.engine.learner.wire"].__file__))
-_source = _os.path.join(_engine, "compare.py")
-_poisoned = open(_source).read() + "\\nPOISONED = True\\ndef expect_close(*args, **kwargs):\\n    return None\\n"
-_stat = _os.stat(_source)
-_code = compile(_poisoned, _source, "exec")
-try:
-    _os.makedirs(_os.path.dirname(_util.cache_from_source(_source)), exist_ok=True)
-    with open(_util.cache_from_source(_source), "wb") as _pyc:
-        _pyc.write(_external._code_to_timestamp_pyc(_code, _stat.st_mtime, _stat.st_size))
+try:  # bytes prepared beforehand and a written-out path: nothing the static scan refuses
+    with open({target!r}, "wb") as _pyc:
+        _pyc.write({payload!r})
 except OSError:
     pass  # a read-only kit (the sandbox)
 """
+"""What a determined learner appends: a compiled file for the engine's compare.py, prepared
+on their own machine (a timestamp header copying the source's mtime and size, then the
+poisoned code), written where Python's own loader would look for it."""
+
+
+def plant_for(kit: Path) -> str:
+    """PLANT filled in for `kit`'s compare.py."""
+    import importlib._bootstrap_external as external
+    import importlib.util
+
+    source = next(kit.rglob("graders/engine/compare.py"))
+    code = compile(source.read_text(encoding="utf-8") + POISON, str(source), "exec")
+    stat = source.stat()
+    payload = bytes(external._code_to_timestamp_pyc(code, stat.st_mtime, stat.st_size))
+    target = importlib.util.cache_from_source(str(source))
+    Path(target).parent.mkdir(exist_ok=True)  # Python's own __pycache__, as a first run leaves it
+    return PLANT.format(target=target, payload=payload)
+
+
 WRONG_GATE_ORDER = ("i, f, g, o = gates.chunk(4, dim=1)", "f, i, g, o = gates.chunk(4, dim=1)")
 CELL_CHECK = "test_h_and_c_match_torch_lstm_cell_with_the_same_weights"
 GRADE_WITH_THE_COPY = """
@@ -65,13 +78,15 @@ def grade_with(kit: Path, impl: Path, isolated: bool) -> dict[str, list]:
     return graded["checks"]
 
 
-def learner_file(folder: Path, plant: bool, wrong: bool) -> Path:
+def learner_file(folder: Path, plant: str, wrong: bool) -> Path:
+    """The reference lstm_cell, its gates unpacked in the wrong order if `wrong`, with `plant`
+    appended."""
     source = solution_path("lstm_cell").read_text(encoding="utf-8")
     if wrong:
         source = source.replace(*WRONG_GATE_ORDER)
     folder.mkdir(exist_ok=True)
     path = folder / "lstm_cell.py"
-    path.write_text(source + (PLANT if plant else ""), encoding="utf-8")
+    path.write_text(source + plant, encoding="utf-8")
     return path
 
 
@@ -86,13 +101,15 @@ def test_a_planted_compiled_engine_module_voids_its_run_and_is_never_run_by_a_la
     tmp_path,
 ):
     kit = copy_of_the_kit(tmp_path / "kit")
-    planting = grade_with(kit, learner_file(tmp_path / "planting", plant=True, wrong=False), False)
+    planting = grade_with(
+        kit, learner_file(tmp_path / "planting", plant_for(kit), wrong=False), False
+    )
     for passed, message in planting.values():  # the reference solution, but it planted a file
         assert not passed
         assert "changed while your code ran" in message and "compare.cpython" in message
     assert runs_poisoned_outside_the_kits_policy(kit), "the planted file is not a working plant"
 
-    later = grade_with(kit, learner_file(tmp_path / "later", plant=False, wrong=True), False)
+    later = grade_with(kit, learner_file(tmp_path / "later", "", wrong=True), False)
     passed, message = later[CELL_CHECK]
     assert not passed and "the gates are unpacked in the wrong order" in message
     assert not any("changed while your code ran" in message for _, message in later.values())
@@ -101,6 +118,6 @@ def test_a_planted_compiled_engine_module_voids_its_run_and_is_never_run_by_a_la
 @pytest.mark.skipif(unavailable_reason() is not None, reason=f"no sandbox: {unavailable_reason()}")
 def test_in_the_sandbox_the_kit_cannot_be_planted_at_all(tmp_path):
     kit = copy_of_the_kit(tmp_path / "kit")
-    graded = grade_with(kit, learner_file(tmp_path / "planting", plant=True, wrong=False), True)
+    graded = grade_with(kit, learner_file(tmp_path / "planting", plant_for(kit), wrong=False), True)
     assert all(passed for passed, _ in graded.values()), graded
     assert not list((kit / "course" / "graders").rglob("*.pyc"))
