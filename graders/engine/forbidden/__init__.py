@@ -4,6 +4,7 @@ Three nets, none deciding anything in the learner's favour:
 - `static_uses` (static_scan.py) reads the learner's source in the grader process and finds
   forbidden names through any alias of torch, and refuses code that could hide them
   (threads, strings run as code, names built at run time, reaching into the guard);
+  (learner_modules.py: in every file of the learner's folder that the graded one imports);
 - `block_operations` (dispatcher_block.py) makes the ATen operations behind the forbidden
   built-ins fail inside the learner process, in every thread and in TorchScript too,
   recording each use;
@@ -16,6 +17,7 @@ included.
 """
 
 from course.graders.engine.forbidden.dispatcher_block import block_operations
+from course.graders.engine.forbidden.learner_modules import static_uses_of_learner_files
 from course.graders.engine.forbidden.operations import operations_behind
 from course.graders.engine.forbidden.runtime_guard import RuntimeGuard
 from course.graders.engine.forbidden.static_scan import StaticUse, static_use_message, static_uses
@@ -27,4 +29,5 @@ __all__ = [
     "StaticUse",
     "static_use_message",
     "static_uses",
+    "static_uses_of_learner_files",
 ]

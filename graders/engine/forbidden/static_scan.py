@@ -32,6 +32,12 @@ class StaticUse:
     line: int
     tampering: bool = False
     why: str = ""
+    file: str = ""
+    """The learner's file it is in, when not the graded one (learner_modules.py)."""
+
+    @property
+    def where(self) -> str:
+        return f"line {self.line}" + (f" of {self.file}" if self.file else "")
 
 
 def static_uses(source: str, forbidden: tuple[str, ...]) -> list[StaticUse]:
@@ -42,7 +48,7 @@ def static_uses(source: str, forbidden: tuple[str, ...]) -> list[StaticUse]:
         return []
     scan = _Scan(tree, forbidden)
     for statement in tree.body:
-        if not _is_main_guard(statement):
+        if not is_main_guard(statement):
             scan.visit(statement)
     first_uses = {}
     for use in sorted(scan.uses, key=lambda use: use.line):
@@ -192,7 +198,8 @@ def _tampering_name(node: ast.AST) -> str | None:
     return next((name for name in names if name in TAMPERING_NAMES), None)
 
 
-def _is_main_guard(statement: ast.stmt) -> bool:
+def is_main_guard(statement: ast.stmt) -> bool:
+    """Whether `statement` is `if __name__ == "__main__":`."""
     if not isinstance(statement, ast.If):
         return False
     test = statement.test
@@ -209,12 +216,12 @@ def static_use_message(uses: list[StaticUse]) -> str:
     its line and, for refused code, what it does."""
     refused = [use for use in uses if use.tampering]
     if refused:
-        where = "; ".join(f"{use.forbidden} on line {use.line}, which {use.why}" for use in refused)
+        where = "; ".join(f"{use.forbidden} on {use.where}, which {use.why}" for use in refused)
         return (
             f"Your file uses {where}: no exercise needs that, so no check can give points for "
             'this file (remove it; testing code may go under `if __name__ == "__main__":`).'
         )
-    where = ", ".join(f"{use.forbidden} (line {use.line})" for use in uses)
+    where = ", ".join(f"{use.forbidden} ({use.where})" for use in uses)
     return (
         f"Your file uses {where}: that is PyTorch's own version of what this exercise "
         "asks you to write, so this check cannot give points for it (write it yourself; "

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from course.graders.engine.forbidden import static_use_message, static_uses
+from course.graders.engine.forbidden import static_use_message, static_uses_of_learner_files
 from course.graders.engine.learner import wire
 from course.graders.engine.learner.limits import OUTPUT_LIMIT_BYTES, TORCH_IMPORT_SECONDS
 from course.graders.engine.learner.sandbox import Sandbox, SandboxGroup, sandboxed
@@ -213,8 +213,7 @@ class LearnerProcess:
                 "restores a missing stub)"
             )
             return LearnerFailure(builds_on_missing_message(self.exercise, missing, where))
-        source = self.impl_path.read_text(encoding="utf-8", errors="replace")
-        uses = static_uses(source, self.exercise.forbidden)
+        uses = static_uses_of_learner_files(self.impl_path, self.exercise.forbidden)
         if not uses:
             return None
         return ForbiddenCallUsed(static_use_message(uses))
