@@ -128,6 +128,7 @@ def print_result(console: Console, exercise: Exercise, result: ExerciseResult) -
     a passed one measured, where its grader says. A failure that every failing check shares
     (a syntax error, a file that does not import) is shown once, above the table, and its
     checks are marked as not run."""
+    _reset_terminal(console)
     stopped_by = _shared_failure(result)
     if stopped_by:
         console.print(
@@ -190,7 +191,27 @@ def result_status(earned: int, total: int, passed: bool) -> str:
     return f"[red]failing[/] {earned}/{total} points"
 
 
+SHOWN_NOT_OBEYED = {
+    code: f"\\x{code:02x}"
+    for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))
+    if code not in (0x09, 0x0A)
+}
+"""Terminal control characters (escape sequences, carriage return...) in text that learner
+code had a say in (its exceptions, what it printed): shown as \\x1b..., so that it cannot
+clear, hide, recolour or overwrite any part of the results around it."""
+TERMINAL_RESET = "\x1b[0m\x1b(B\x0f\x1b7\x1b[r\x1b8\x1b[?25h\x1b[?7h"
+"""Undoes what learner code may have left on the terminal (unsandboxed, it can write to the
+terminal itself): colours and concealed text, a line-drawing character set, a scroll region
+(the cursor kept where it is), a hidden cursor, line wrapping switched off."""
+
+
+def _reset_terminal(console: Console) -> None:
+    """Results start on a terminal in a known state, whatever was written to it before."""
+    if console.is_terminal:
+        console.file.write(TERMINAL_RESET)
+
+
 def _escape(text: str) -> str:
     from rich.markup import escape
 
-    return escape(text)
+    return escape(text.translate(SHOWN_NOT_OBEYED))

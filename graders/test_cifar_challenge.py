@@ -40,7 +40,15 @@ def model_outputs(impl, images, num_classes):
     model.train()
     with torch.no_grad():
         first, second = model(images), model(images)
-    return {"eval": evaluated, "eval_again": evaluated_again, "train": first, "train_again": second}
+        torch.manual_seed(1)
+        seeded = model(images)
+        for module in model.modules():
+            if isinstance(module, nn.modules.dropout._DropoutNd):
+                module.p = 0.0
+        torch.manual_seed(1)
+        without_dropout = model(images)
+    return {"eval": evaluated, "eval_again": evaluated_again, "train": first, "train_again": second,
+            "train_seeded": seeded, "train_without_dropout": without_dropout}  # fmt: skip
 
 
 def model_structure(impl, images):
@@ -439,6 +447,12 @@ def test_model_has_batchnorm_and_dropout_that_is_off_in_eval_mode(learner):
             "Two forward passes in train mode gave identical logits: the Dropout never acts. "
             "Use nn.Dropout modules (they follow model.train()/model.eval()), not F.dropout "
             "with training=False."
+        )
+    if torch.equal(got["train_seeded"], got["train_without_dropout"]):
+        raise CheckFailed(  # the randomness seen above came from elsewhere
+            "With every Dropout's p set to 0, train-mode logits stay exactly the same (same "
+            "random seed): the model's nn.Dropout modules are never used in its forward. Call "
+            "them on the activations, e.g. before the final Linear layer."
         )
 
 

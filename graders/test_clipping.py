@@ -409,6 +409,10 @@ def test_both_functions_change_the_gradient_tensors_in_place(learner):
                     f"{function_name} left the gradient of `{name}` as it was, although it is "
                     "above the limit here: nothing was clipped, in place or not."
                 )
+        # the clipped values, not any change: the old tensors are held against them below
+        expect_gradients(after, torch_clip(function_name, grads, limit)[1],
+                         f"torch.nn.utils.{function_name}")  # fmt: skip
+        for name in grads:
             expect_close(held[name], after[name], f"the old .grad tensor of {name}",
                          against=f"p.grad after {function_name}", hint=NOT_IN_PLACE)  # fmt: skip
 

@@ -469,17 +469,22 @@ def test_gradients_match_torch_for_inputs_state_and_every_parameter(learner):
                      close=functools.partial(expect_close_on_the_cell, learner, "The backward pass"))  # fmt: skip
 
 
+FINITE_DIFFERENCE_STEP = 1e-6
+
+
 @check(points=2)
 def test_gradients_agree_with_finite_differences_in_float64(learner):
-    """Autograd through the cell agrees with central finite differences along random directions (float64)."""
+    """Autograd through the cell agrees with central finite differences along random directions, those of your cell and those of nn.LSTMCell (float64)."""
     weights = fresh_weights(11, dtype=torch.float64)
+    reference = reference_cell(weights, dtype=torch.float64)
     for seed in (12, 13):
         x, (h0, c0) = random_state(dtype=torch.float64, seed=seed)
         direction = [t for t in (random_state(dtype=torch.float64, seed=seed + 100)[0], *random_state(dtype=torch.float64, seed=seed + 200)[1])]  # fmt: skip
         output_weights = random_state(dtype=torch.float64, seed=seed + 300)[1]
         got = learner.run(
-            directional_derivative, weights, [x, h0, c0], direction, output_weights, 1e-6
-        )
+            directional_derivative, weights, [x, h0, c0], direction, output_weights,
+            FINITE_DIFFERENCE_STEP,
+        )  # fmt: skip
         if got == "no graph":
             raise CheckFailed(
                 "No gradient reached the input or the state (h0, c0) through your cell, so "
@@ -491,7 +496,36 @@ def test_gradients_agree_with_finite_differences_in_float64(learner):
             raise CheckFailed(
                 "The finite-difference probe did not get numbers back from your cell."
             )
-        expect_finite_difference_agrees(*got, step=1e-6, name="(h, c)")
+        expect_finite_difference_agrees(*got, step=FINITE_DIFFERENCE_STEP, name="(h, c)")
+        expected = reference_directional_derivative(
+            reference, [x, h0, c0], direction, output_weights, FINITE_DIFFERENCE_STEP
+        )
+        if abs(got[0] - expected) > 1e-5 * max(1.0, abs(expected)):
+            cause = cell_mismatch(learner, "The gradient along a random direction") or (
+                "the backward pass computes the gradient of another function than the forward"
+            )
+            raise CheckFailed(
+                f"Along a random direction autograd through your cell says {got[0]:.8g}, but "
+                f"nn.LSTMCell with the same weights changes at {expected:.8g} there (central "
+                f"finite differences, float64): the gradient is not the LSTM's. {cause}."
+            )
+
+
+def reference_directional_derivative(
+    reference: nn.LSTMCell, inputs: list, direction: list, weights: tuple, step: float
+) -> float:
+    """d/dt of (h * weights[0] + c * weights[1]).sum() at inputs + t * direction, t = 0, by
+    central finite differences of nn.LSTMCell; inputs and direction are [x (N, I), h0 (N, H),
+    c0 (N, H)]."""
+
+    def scalar(x, h0, c0) -> float:
+        h, c = reference(x, (h0, c0))
+        return float((h * weights[0]).sum() + (c * weights[1]).sum())
+
+    with torch.no_grad():
+        plus = scalar(*[t + step * d for t, d in zip(inputs, direction)])
+        minus = scalar(*[t - step * d for t, d in zip(inputs, direction)])
+    return (plus - minus) / (2 * step)
 
 
 SEQUENCE_CASES = [(BATCH, 6, torch.float32, True, INPUT_SIZE),

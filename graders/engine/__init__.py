@@ -10,6 +10,10 @@ Modules, in the order a grading run meets them:
                     (the process itself), wire.py (framing), limits.py (time, output,
                     lifetime, the final sweep), loading.py (importing a learner file)
   forbidden.py      PyTorch's own version of an exercise, caught statically and at run time
+  source_only_import.py  how every grading process starts: the kit compiled from its source,
+                    never from a compiled file beside it
+  foreign_files.py  compiled (or any) files that appeared in the kit during a run: it is void
+  stop_detection.py a run stopped with SIGSTOP ends and earns nothing
   compare.py        tensor comparisons that explain what differs and why (graders use it)
 Beside it in graders/: kit/ (catalogue and workspace), notebooks/ (nbgrader), and one
 package per exercise that needs machinery of its own (cifar/). Nothing here names an exercise.

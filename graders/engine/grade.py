@@ -8,9 +8,7 @@ result did not come back (a crash, a time-out, a forged report) earned nothing.
 import hashlib
 import os
 import secrets
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -18,8 +16,15 @@ from pathlib import Path
 
 from course.graders.engine import signed_report
 from course.graders.engine.declared import declared_checks
-from course.graders.engine.learner.limits import TORCH_IMPORT_SECONDS, keep_memory_private
+from course.graders.engine.foreign_files import foreign_files, planted_since
+from course.graders.engine.learner.limits import (
+    TORCH_IMPORT_SECONDS,
+    keep_memory_private,
+    kill_process_tree,
+)
 from course.graders.engine.learner.sandbox import unavailable_reason
+from course.graders.engine.source_only_import import python_command
+from course.graders.engine.stop_detection import STOPPED, StopWatch
 from course.graders.kit.manifest import Exercise
 from course.graders.kit.paths import GRADERS_DIR, MANIFEST_PATH, grader_path
 
@@ -107,7 +112,7 @@ def grade_exercises(
         for check in declared[exercise.name]
     )
     keep_memory_private()  # the key below lives in this process too
-    fingerprint = grader_fingerprint()
+    fingerprint, foreign = grader_fingerprint(), foreign_files()
     with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
         # absolute: the grading process runs in its own scratch folder
         target = (
@@ -120,13 +125,15 @@ def grade_exercises(
         elif isolated or (isolated is None and unavailable_reason() is None):
             target += ["--sandbox"]
         key = secrets.token_hex(32)
-        returncode, log_tail, signed = _run_pytest(
-            [str(grader_path(exercise.name)) for exercise in exercises] + target,
-            key,
-            Path(scratch),
-            time_limit,
-            fork,
-        )
+        with StopWatch() as stops:
+            returncode, log_tail, signed = _run_pytest(
+                [str(grader_path(exercise.name)) for exercise in exercises] + target,
+                key,
+                Path(scratch),
+                time_limit,
+                stops,
+                fork,
+            )
     reported = signed_report.open_signed(signed, key)
     fallback = NOT_REPORTED
     after = grader_fingerprint()
@@ -134,9 +141,11 @@ def grade_exercises(
         name
         for name in fingerprint.keys() | after.keys()
         if fingerprint.get(name) != after.get(name)
-    )
+    ) + planted_since(foreign)
     if changed:
         reported, fallback = {}, TAMPERED.format(files=", ".join(changed[:3]))
+    elif stops.happened:
+        reported, fallback = {}, STOPPED
     elif _any_missing(declared, reported):
         fallback += f" (the grading process ended with {returncode}.{log_tail})"
     return [_merge(exercise, declared[exercise.name], reported, fallback) for exercise in exercises]
@@ -153,47 +162,57 @@ def grader_fingerprint() -> dict[str, str]:
 
 
 def _run_pytest(
-    args: list[str], key: str, scratch: Path, time_limit: float, fork: bool = False
+    args: list[str],
+    key: str,
+    scratch: Path,
+    time_limit: float,
+    stops: StopWatch,
+    fork: bool = False,
 ) -> tuple[int | str, str, bytes | None]:
-    """Run pytest with output to a file (not a pipe a stray process could hold open).
+    """Run pytest with output to a file (not a pipe a stray process could hold open), in the
+    scratch folder, which is its temporary folder too: what learner processes write into
+    their own working folder or the temporary one is removed with it, however the run ends.
 
     Returns its exit code (or why it was stopped), the last lines of its output, and the
-    signed report it wrote. `key` reaches it through a pipe, never through the disk.
+    signed report it wrote. `key` reaches it through a pipe, never through the disk. A stop
+    of this process or of pytest (`stops`) ends it at once: stop_detection.py.
     """
     key_read, key_write = os.pipe()
     os.write(key_write, key.encode())
     os.close(key_write)
     report_read, report_write = os.pipe()
     log_path = scratch / "pytest.log"
-    command = [sys.executable, "-m", "pytest", "-q", "--no-header", "-p", "no:randomly"]
-    command += args + ["--key-fd", str(key_read), "--report-fd", str(report_write)]
+    arguments = ["-q", "--no-header", "-p", "no:randomly", *args]
+    arguments += ["--key-fd", str(key_read), "--report-fd", str(report_write)]
     with open(log_path, "wb") as log:
         if fork:
-            process = _ForkedPytest(command[3:], log.fileno(), scratch, (key_read, report_write))
+            process = _ForkedPytest(arguments, log.fileno(), scratch, (key_read, report_write))
         else:
             process = subprocess.Popen(
-                command,
+                python_command("pytest") + arguments,
                 pass_fds=(key_read, report_write),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=scratch,
+                env={**os.environ, "TMPDIR": str(scratch)},  # learner processes' too
                 start_new_session=True,
             )
     os.close(key_read)
     os.close(report_write)
+    stops.watch(process.pid)
     deadline = time.monotonic() + time_limit
     try:
-        signed = signed_report.collect(report_read, process, deadline)
-        returncode = process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        signed = signed_report.collect(report_read, process, deadline, lambda: stops.happened)
+        if stops.happened:
+            returncode = "a stop"
+        else:
+            returncode = process.wait(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         returncode = f"a time-out after {time_limit:g} s"
     finally:
         os.close(report_read)
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        kill_process_tree(process.pid)  # learner processes included, stopped ones too
         process.wait()
     tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
     return returncode, ("\n" + "\n".join(tail)) if tail else "", signed
@@ -209,6 +228,8 @@ class _ForkedPytest:
             try:
                 os.setsid()
                 os.chdir(cwd)
+                os.environ["TMPDIR"] = str(cwd)  # learner processes' too
+                tempfile.tempdir = None  # read TMPDIR again
                 null = os.open(os.devnull, os.O_RDONLY)
                 os.dup2(null, 0)
                 os.dup2(log_fd, 1)

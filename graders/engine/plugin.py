@@ -28,6 +28,7 @@ from course.graders.engine.learner.limits import (
 )
 from course.graders.engine.learner.process import LearnerFailure, LearnerProcess
 from course.graders.engine.learner.sandbox import Sandbox
+from course.graders.engine.stop_detection import STOPPED, StopWatch, keep_parent_running
 from course.graders.kit.manifest import find_exercise
 from course.graders.kit.paths import GRADER_PREFIX, exercise_of_grader, is_grader_file
 from course.graders.kit.workspace import exercise_file, run_folder, workspace_of
@@ -52,6 +53,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.course_key = _read_key(key_fd) if key_fd is not None else None
     if report_fd is not None:
         os.set_inheritable(report_fd, False)  # no learner process may hold the report pipe
+        config.course_stops = StopWatch().start()
+        keep_parent_running()  # `course grade`, whose stop would otherwise stall the run
     config.course_results = {}
     config.course_learners = {}
     keep_memory_private()
@@ -144,6 +147,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     kill_all_descendants()  # no learner code is alive while the verdicts are written
     report_fd = config.getoption("report_fd")
     if report_fd is not None:
+        if config.course_stops.happened:
+            for entry in (entry for results in config.course_results.values() for entry in results):
+                entry.update(passed=False, message=STOPPED)
         with open(report_fd, "wb") as channel:
             channel.write(signed_report.sign(config.course_results, config.course_key))
 

@@ -14,6 +14,7 @@ import os
 import select
 import subprocess
 import time
+from collections.abc import Callable
 
 LIMIT_BYTES = 32 * 2**20
 """More than any genuine report; whatever is beyond it is read and thrown away."""
@@ -40,14 +41,22 @@ def open_signed(data: bytes | None, key: str) -> dict:
     return results if isinstance(results, dict) else {}
 
 
-def collect(fd: int, process: subprocess.Popen, deadline: float) -> bytes | None:
+def collect(
+    fd: int,
+    process: subprocess.Popen,
+    deadline: float,
+    interrupted: Callable[[], bool] = lambda: False,
+) -> bytes | None:
     """Everything written into the pipe `fd` until the writer closes it or `process` ends.
 
-    Returns None when more than LIMIT_BYTES came. Returns at the deadline at the latest, and
-    soon after `process` ends even if some other process still holds the pipe open.
+    Returns None when more than LIMIT_BYTES came, or at once when `interrupted()` (asked
+    every 0.1 s at least). Returns at the deadline at the latest, and soon after `process`
+    ends even if some other process still holds the pipe open.
     """
     chunks, size, ended = [], 0, False
     while (remaining := deadline - time.monotonic()) > 0:
+        if interrupted():
+            return None
         readable, _, _ = select.select([fd], [], [], 0 if ended else min(remaining, 0.1))
         if readable:
             chunk = os.read(fd, 65536)

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from course.graders.engine.source_only_import import python_command
+
 
 def main() -> None:
     import pytest  # noqa: F401 - imported once here, used by every fork
@@ -70,7 +72,7 @@ class WarmGrader:
                    "isolate_slot": isolate_slot}  # fmt: skip
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "course.graders.engine.warm_grader"],
+                python_command("course.graders.engine.warm_grader"),
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                 start_new_session=True,  # Ctrl-C stops the caller, which closes this process
                 env=self._environment,

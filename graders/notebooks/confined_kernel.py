@@ -1,12 +1,14 @@
 """A notebook's kernel inside the sandbox (kernel_sandbox.py): it confines itself, then runs.
 
-Run as `python -I -m course.graders.notebooks.confined_kernel PROCESSES MEMORY -m MODULE
-ARGS...` (the kernelspec's command after its Python): limits itself as the engine's learner
-process does (learner/limits.py: output and core files capped, no new privileges, at most
-PROCESSES processes and MEMORY bytes beyond what Python and torch took), with torch imported
-first (so the limit is the student's, whatever torch itself maps), then runs MODULE, the
-kernel, in this process. `-I`: no file of the notebook's folder can stand in for the modules
-imported here; the kernel puts the folder on its path afterwards, as Jupyter does.
+Run as `python_command("course.graders.notebooks.confined_kernel")` (the kit compiled from
+its source, engine/source_only_import.py) with `PROCESSES MEMORY -m MODULE ARGS...` (the
+kernelspec's command after its Python): limits itself as the engine's learner process does
+(learner/limits.py: output and core files capped, no new privileges, at most PROCESSES
+processes and MEMORY bytes beyond what Python and torch took), with torch imported first
+(so the limit is the student's, whatever torch itself maps), then runs MODULE, the kernel, in
+this process. The notebook's folder, where it starts, is off sys.path until then (-P): no
+file there can stand in for the modules imported here; the kernel puts it on its path
+afterwards, as Jupyter does.
 """
 
 import os

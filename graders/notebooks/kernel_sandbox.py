@@ -17,13 +17,13 @@ which runs in a session of its own.
 
 import os
 import signal
-import sys
 import time
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
 from course.graders.engine.learner.sandbox import SCRATCH, Sandbox, SandboxGroup, sandboxed
+from course.graders.engine.source_only_import import python_command
 from course.graders.notebooks.answers import SUBMISSION_VARIABLE
 
 SOCKETS = f"{SCRATCH}/kernel"
@@ -52,7 +52,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if os.environ.get(SUBMISSION_VARIABLE):
             readable.append(Path(os.environ[SUBMISSION_VARIABLE]))
         limits = self.sandbox.limits
-        confined = [sys.executable, "-I", "-m", "course.graders.notebooks.confined_kernel",
+        confined = [*python_command("course.graders.notebooks.confined_kernel"),
                     str(limits.processes), str(limits.memory_bytes), *kernel_cmd[1:]]  # fmt: skip
         self._group = SandboxGroup(limits)
         command = self._group.command(

@@ -34,7 +34,7 @@ PLANTED = Path(course.graders.__file__).parent / "planted_by_a_submission.py"
 def attacks(class_folder: Path, port: int) -> dict[str, str]:
     """Student -> the code run at the top of their file, before the reference solution."""
     return {
-        "reader": f"exec(open({str(class_folder / 'alice' / 'lstm_cell.py')!r}).read())\n",
+        "reader": f"open({str(class_folder / 'alice' / 'lstm_cell.py')!r}).read()\n",
         "writer": f"open({str(PLANTED)!r}, 'w').write('x = 1')\n",
         "caller": (
             "import socket\n"
@@ -52,7 +52,7 @@ def attacks(class_folder: Path, port: int) -> dict[str, str]:
         ),
         "hog": "hoard = b'x' * (12 * 2**30)\n",
         "looper": "while True:\n    pass\n",
-        "peeker": "import importlib\nimportlib.import_module('course.solutions.lstm_cell')\n",
+        "peeker": "import course.solutions.lstm_cell\n",
         "switcher": (
             "import sys\n"
             "frame = sys._getframe()\n"

@@ -1,7 +1,9 @@
-"""The limits around learner code: time, output, process lifetime, and the sweep at the end.
+"""The limits around learner code: time, output, memory, processes, process lifetime, and
+the sweep at the end.
 
 The learner process limits itself before any learner code runs (it dies with the grader,
-its output is capped, no core files). The grader process is the subreaper of everything
+its output is capped, no core files; once torch is imported, its address space and its
+user's processes are capped, in the sandbox or not). The grader process is the subreaper of everything
 learner code starts: a learner's code may fork, call setsid() and outlive its process group,
 and with PR_SET_CHILD_SUBREAPER such orphans are re-parented to the grader process instead
 of init, so before the report is written every descendant can be found and killed: no
@@ -18,6 +20,11 @@ TORCH_IMPORT_SECONDS = 180.0
 """A cold `import torch` on a fresh machine can take a minute; this is not the learner's time."""
 OUTPUT_LIMIT_BYTES = 64 * 2**20
 """What learner code may print or write before the process is stopped."""
+LEARNER_MEMORY_BYTES = 3 * 2**30
+"""Address space learner code may take beyond what Python and torch took before it was
+imported (address space, not memory in use: torch reserves far more than it touches)."""
+UNISOLATED_PROCESS_HEADROOM = 256
+"""Processes and threads learner code may start, unsandboxed, beyond those its user runs."""
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_DUMPABLE = 4
@@ -74,12 +81,52 @@ def kill_all_descendants(rounds: int = 50) -> None:
         time.sleep(0.01)
 
 
+def kill_process_tree(root: int, rounds: int = 50) -> None:
+    """SIGKILL every live process below `root` until none is left, then `root` and its process
+    group: for a grading process that cannot sweep its own descendants (it was stopped, or
+    ran out of time). Processes are found through /proc, so stopped ones and those that left
+    `root`'s session go too."""
+    for _ in range(rounds):
+        below = _descendants(root)
+        if not below:
+            break
+        for pid in below:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.01)
+    try:
+        os.killpg(root, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _descendants(root: int) -> list[int]:
+    """The live (not zombie) processes below `root`."""
+    children: dict[int, list[int]] = {}
+    for pid, (parent, state) in _processes().items():
+        if state != b"Z":
+            children.setdefault(parent, []).append(pid)
+    found, frontier = [], [root]
+    while frontier:
+        below = children.get(frontier.pop(), [])
+        found += below
+        frontier += below
+    return found
+
+
 def _children(parent: int) -> list[int]:
-    children = []
+    return [pid for pid, (ppid, _) in _processes().items() if ppid == parent]
+
+
+def _processes() -> dict[int, tuple[int, bytes]]:
+    """{pid: (parent pid, state letter)} of every process /proc shows."""
+    processes = {}
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return children
+        return processes
     for entry in entries:
         if not entry.isdigit():
             continue
@@ -88,9 +135,8 @@ def _children(parent: int) -> list[int]:
                 fields = stat.read().rsplit(b")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == parent:
-            children.append(int(entry))
-    return children
+        processes[int(entry)] = (int(fields[1]), fields[0])
+    return processes
 
 
 def confine_to_sandbox_user(uid: int, processes: int, memory_bytes: int) -> None:
@@ -105,6 +151,33 @@ def confine_to_sandbox_user(uid: int, processes: int, memory_bytes: int) -> None
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
+
+
+def limit_unisolated_learner(
+    memory_bytes: int = LEARNER_MEMORY_BYTES, headroom: int = UNISOLATED_PROCESS_HEADROOM
+) -> None:
+    """In a learner process outside the sandbox, once torch is imported and before learner
+    code: cap its address space at what it uses now plus `memory_bytes`, and the processes of
+    its user at those running now plus `headroom`. RLIMIT_NPROC counts every process and
+    thread of the user (so a busy user leaves learner code less), and does not bind root."""
+    address_space = _address_space_in_use() + memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+    processes = _tasks_of_user(os.getuid()) + headroom
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+
+
+def _tasks_of_user(uid: int) -> int:
+    """Processes and threads whose real user is `uid`: what RLIMIT_NPROC counts."""
+    tasks = 0
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+        except OSError:
+            continue
+        if int(fields["Uid"].split()[0]) == uid:
+            tasks += int(fields["Threads"])
+    return tasks
 
 
 def _address_space_in_use() -> int:

@@ -10,17 +10,17 @@ import inspect
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from course.graders.engine.forbidden import static_use_message, static_uses
+from course.graders.engine.forbidden import static_use_message, static_uses_of_learner_files
 from course.graders.engine.learner import wire
 from course.graders.engine.learner.limits import OUTPUT_LIMIT_BYTES, TORCH_IMPORT_SECONDS
 from course.graders.engine.learner.sandbox import Sandbox, SandboxGroup, sandboxed
+from course.graders.engine.source_only_import import python_command
 from course.graders.kit.manifest import Exercise
 from course.graders.kit.staging import builds_on_missing_message, missing_beside
 
@@ -140,7 +140,7 @@ class LearnerProcess:
         os.set_blocking(self._request_fd, False)
         self._log_path = Path(self._scratch.name) / "output.log"
         command = [
-            sys.executable, "-m", "course.graders.engine.learner.worker",
+            *python_command("course.graders.engine.learner.worker"),
             str(self.impl_path), self.exercise.name, str(request_read), str(reply_write),
             "0" if self.sandbox else str(os.getpid()),
         ]  # fmt: skip
@@ -213,8 +213,7 @@ class LearnerProcess:
                 "restores a missing stub)"
             )
             return LearnerFailure(builds_on_missing_message(self.exercise, missing, where))
-        source = self.impl_path.read_text(encoding="utf-8", errors="replace")
-        uses = static_uses(source, self.exercise.forbidden)
+        uses = static_uses_of_learner_files(self.impl_path, self.exercise.forbidden)
         if not uses:
             return None
         return ForbiddenCallUsed(static_use_message(uses))

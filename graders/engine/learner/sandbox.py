@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.graders.engine.learner.limits import LEARNER_MEMORY_BYTES
 from course.graders.kit.errors import UserError
 from course.graders.kit.paths import SOLUTIONS_DIR, package_folder
 
@@ -44,7 +45,7 @@ one submission's processes never count against another's process limit."""
 class SandboxLimits:
     """What one learner process may use."""
 
-    memory_bytes: int = 3 * 2**30
+    memory_bytes: int = LEARNER_MEMORY_BYTES
     """Address space beyond what Python and torch took before learner code was imported."""
     processes: int = 64
     """Processes and threads of the sandbox's user at once (torch's own threads included)."""

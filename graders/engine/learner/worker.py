@@ -4,9 +4,10 @@ Started by process.py as `python -m course.graders.engine.learner.worker IMPL EX
 REPLY_FD GRADER_PID [uid=N processes=N memory=BYTES]` (the last three in a sandbox, where
 GRADER_PID is 0: sandbox.py). It first limits itself (it dies with the grader, its
 output is capped, no core files: set here rather than in a preexec_fn, which is unsafe in
-the grader's threaded process), imports torch, installs the forbidden-call guard, imports
-the learner's file, then answers probe requests until its request channel closes. It
-produces outputs and gradients only; every verdict is decided in the grader process.
+the grader's threaded process), imports torch, installs the forbidden-call guard, blocks the
+forbidden operations at PyTorch's dispatcher, imports the learner's file, then answers probe
+requests until its request channel closes. It produces outputs and gradients only; every
+verdict is decided in the grader process.
 
 Messages it sends, in order:
   {"kind": "torch_ready"}, then it waits for one request before importing the learner file
@@ -32,7 +33,7 @@ def main(argv: list[str]) -> None:
     sandbox = dict(option.split("=", 1) for option in argv[5:])  # uid, processes, memory
     import torch
 
-    from course.graders.engine.forbidden import RuntimeGuard
+    from course.graders.engine.forbidden import RuntimeGuard, block_operations, operations_behind
     from course.graders.kit.manifest import find_exercise
 
     torch.set_num_threads(1)
@@ -41,8 +42,13 @@ def main(argv: list[str]) -> None:
         limits.confine_to_sandbox_user(
             int(sandbox["uid"]), int(sandbox["processes"]), int(sandbox["memory"])
         )
+    else:
+        limits.limit_unisolated_learner()
     wire.write_message(reply_fd, {"kind": "torch_ready", "pid": os.getpid()})
-    guard = RuntimeGuard(find_exercise(exercise_name).forbidden)
+    forbidden = find_exercise(exercise_name).forbidden
+    operations = operations_behind(forbidden)  # read before the guard wraps the built-ins
+    guard = RuntimeGuard(forbidden)
+    block_operations(operations, guard.record)  # in every thread and in TorchScript too
     try:
         wire.read_message(request_fd)  # the grader says when: after it has loaded its own code
     except wire.ChannelClosed:

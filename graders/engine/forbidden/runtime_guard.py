@@ -1,139 +1,8 @@
-"""Catching a learner who calls PyTorch's own version of what the exercise teaches.
+"""The run-time guard: inside the learner process, every call of a forbidden Python function
+or nn.Module is recorded, whatever name it was reached by (built-ins too, while a probe runs
+in this thread: the dispatcher block stops them in every thread)."""
 
-Two nets, both deciding nothing by themselves in the learner's favour:
-- `static_uses` reads the learner's source (in the grader process) and finds references to a
-  forbidden name through any torch import alias, `from ... import`, or `getattr(..., "name")`;
-  code under `if __name__ == "__main__":` is the learner's own testing and is allowed.
-- `RuntimeGuard` runs inside the learner process and records every call of a forbidden
-  function or module, whatever name it was reached by.
-Forbidden entries are dotted names such as `torch.nn.LSTMCell` or `torch.lstm_cell`, or a
-whole module such as `torch.nn.utils.clip_grad`: every function and every nn.Module class
-defined in it or in its submodules, private ones and the originals behind their decorators
-included.
-"""
-
-import ast
 import types
-from dataclasses import dataclass
-
-TAMPERING_NAMES = frozenset({
-    "DisableTorchFunction", "DisableTorchFunctionSubclass", "TorchFunctionMode",
-    "_pop_mode", "_pop_mode_temporarily", "_push_mode", "_set_torch_function_mode",
-    "_get_current_function_mode", "_get_current_function_mode_stack", "unwrap", "__wrapped__",
-    "__closure__", "cell_contents", "get_objects", "get_referrers", "RuntimeGuard", "graders",
-    "setprofile", "settrace", "_getframe", "_current_frames", "currentframe", "getouterframes",
-    "getinnerframes", "f_back", "f_locals", "f_globals", "tb_frame",
-})  # fmt: skip
-"""Names that only code reaching into the grader's guard needs: switching torch function
-modes off, unwrapping decorated functions, walking closures, stack frames or the garbage
-collector."""
-
-
-@dataclass(frozen=True)
-class StaticUse:
-    """A reference to a forbidden name in the learner's source."""
-
-    forbidden: str
-    line: int
-    tampering: bool = False
-
-
-def static_uses(source: str, forbidden: tuple[str, ...]) -> list[StaticUse]:
-    """References to any forbidden name outside the `__main__` block of `source`."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    last_parts = {name.rsplit(".", 1)[-1]: name for name in forbidden}
-    torch_aliases = _torch_aliases(tree)
-    uses = []
-    for node in _nodes_outside_main_block(tree):
-        found = None
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("torch"):
-            found = next((last_parts[a.name] for a in node.names if a.name in last_parts), None)
-            found = found or next(
-                (name for name in forbidden if f"{node.module}.".startswith(f"{name}.")), None
-            )
-        elif isinstance(node, ast.Import):
-            found = next(
-                (f for a in node.names for f in forbidden if f"{a.name}.".startswith(f"{f}.")),
-                None,
-            )
-        elif isinstance(node, ast.Attribute) and node.attr in last_parts:
-            if _root_name(node) in torch_aliases:
-                found = last_parts[node.attr]
-        elif isinstance(node, ast.Call) and _is_getattr_of_forbidden(node, last_parts):
-            found = last_parts[node.args[1].value]
-        if found:
-            uses.append(StaticUse(found, node.lineno))
-        elif _tampering_name(node):
-            uses.append(StaticUse(_tampering_name(node), node.lineno, tampering=True))
-    return uses
-
-
-def _tampering_name(node: ast.AST) -> str | None:
-    """The guard-tampering name this node mentions (as a name, attribute, import or string)."""
-    if isinstance(node, ast.Attribute):
-        names = [node.attr]
-    elif isinstance(node, ast.Name):
-        names = [node.id]
-    elif isinstance(node, ast.alias):
-        names = [*node.name.split("."), node.asname]
-    elif isinstance(node, ast.ImportFrom):
-        names = (node.module or "").split(".")
-    elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-        names = [node.value]
-    else:
-        return None
-    return next((name for name in names if name in TAMPERING_NAMES), None)
-
-
-def _torch_aliases(tree: ast.Module) -> set[str]:
-    """Names bound to torch or one of its modules by the file's imports."""
-    aliases = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.split(".")[0] == "torch":
-                    aliases.add(alias.asname or alias.name.split(".")[0])
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("torch"):
-            aliases.update(alias.asname or alias.name for alias in node.names)
-    return aliases
-
-
-def _root_name(node: ast.AST) -> str | None:
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def _is_getattr_of_forbidden(node: ast.Call, last_parts: dict[str, str]) -> bool:
-    return (
-        isinstance(node.func, ast.Name)
-        and node.func.id == "getattr"
-        and len(node.args) >= 2
-        and isinstance(node.args[1], ast.Constant)
-        and node.args[1].value in last_parts
-    )
-
-
-def _nodes_outside_main_block(tree: ast.Module):
-    for statement in tree.body:
-        if _is_main_guard(statement):
-            continue
-        yield from ast.walk(statement)
-
-
-def _is_main_guard(statement: ast.stmt) -> bool:
-    if not isinstance(statement, ast.If):
-        return False
-    test = statement.test
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
-    )
 
 
 class RuntimeGuard:
@@ -167,7 +36,7 @@ class RuntimeGuard:
 
         self._mode_class = _RecordingMode
         for dotted in forbidden:
-            target = _resolve(dotted)
+            target = resolve(dotted)
             if target is None:
                 continue
             if isinstance(target, types.ModuleType):
@@ -240,7 +109,7 @@ class RuntimeGuard:
                         cell.cell_contents = recordings[id(cell.cell_contents)]
                 except ValueError:  # an empty cell
                     continue
-        parents = [_resolve(dotted.rsplit(".", 1)[0]) for dotted in forbidden if "." in dotted]
+        parents = [resolve(dotted.rsplit(".", 1)[0]) for dotted in forbidden if "." in dotted]
         for module in [*sys.modules.values(), *parents]:
             namespace = getattr(module, "__dict__", None)
             name = getattr(module, "__name__", None)
@@ -283,7 +152,7 @@ def _defined_in(module: types.ModuleType, wanted) -> list[tuple[str, object]]:
     return found
 
 
-def _resolve(dotted: str) -> object | None:
+def resolve(dotted: str) -> object | None:
     import importlib
 
     parts = dotted.split(".")
@@ -299,22 +168,3 @@ def _resolve(dotted: str) -> object | None:
             return None
         return target
     return None
-
-
-def static_use_message(uses: list[StaticUse]) -> str:
-    """Why a file that `static_uses` flagged earns nothing, naming each use and its line."""
-    tampering = [use for use in uses if use.tampering]
-    if tampering:
-        where = ", ".join(f"{use.forbidden} (line {use.line})" for use in tampering)
-        return (
-            f"Your file uses {where}: that reaches into how PyTorch dispatches calls or "
-            "how the grader watches them, which no exercise needs, so no check can give "
-            "points for this file. Remove it (testing code may go under "
-            '`if __name__ == "__main__":`).'
-        )
-    where = ", ".join(f"{use.forbidden} (line {use.line})" for use in uses)
-    return (
-        f"Your file uses {where}: that is PyTorch's own version of what this exercise "
-        "asks you to write, so this check cannot give points for it. Write it yourself "
-        '(you may compare against it under `if __name__ == "__main__":`).'
-    )
