@@ -170,16 +170,19 @@ def test_a_submission_that_writes_its_own_results_gains_nothing(root):
     results = root / "results" / "results.json"
     forged = json.dumps({"score": 1000, "tests": [{"name": "x", "score": 1000, "max_score": 1}]})
     late = root / "late-writer-survived"
-    late_writer = (
-        f"import time, pathlib; time.sleep(3); pathlib.Path({str(results)!r}).write_text("
-        f"{forged!r}); pathlib.Path({str(late)!r}).touch()"
-    )
     hostile = pristine_stub("early_stopping") + (
-        "\nimport pathlib, subprocess, sys\n"
+        "\nimport os, pathlib, time\n"
+        "if os.fork() == 0:  # a late writer, in a session of its own (subprocess is refused)\n"
+        "    os.setsid()\n"
+        "    time.sleep(3)\n"
+        "    try:\n"
+        f"        pathlib.Path({str(results)!r}).write_text({forged!r})\n"
+        f"        pathlib.Path({str(late)!r}).touch()\n"
+        "    finally:\n"
+        "        os._exit(0)\n"
         "try:\n"
         f"    pathlib.Path({str(results)!r}).write_text({forged!r})\n"
         f"    pathlib.Path({str(root / 'hostile-code-ran')!r}).touch()\n"
-        f"    subprocess.Popen([sys.executable, '-c', {late_writer!r}], start_new_session=True)\n"
         "except OSError as error:\n"
         "    raise RuntimeError(f'the forgery was refused: {error}')\n"
     )
