@@ -10,12 +10,15 @@ class RuntimeGuard:
 
     Install it before the learner's file is imported. Modules are caught by wrapping their
     class's `forward`; Python functions by replacing every module attribute, decorator
-    `__wrapped__` and closure cell that refers to them; built-in torch functions, by object
-    or by operator name (torch.ops.aten.<name> too), by a TorchFunctionMode that is active
-    while probes run.
+    `__wrapped__`, closure cell and decomposition table entry that refers to them; built-in
+    torch functions, by object or by operator name (torch.ops.aten.<name> too), by a
+    TorchFunctionMode that is active while probes run. `operations` ({qualified operation:
+    forbidden entry}, operations.operations_behind): their decompositions, PyTorch's own
+    Python versions of them (torch._decomp: the LSTM in F.linear, sigmoid and tanh), count as
+    forbidden Python functions too.
     """
 
-    def __init__(self, forbidden: tuple[str, ...]):
+    def __init__(self, forbidden: tuple[str, ...], operations: dict[str, str] | None = None):
         import torch
         from torch.overrides import TorchFunctionMode
 
@@ -52,6 +55,8 @@ class RuntimeGuard:
                 self._builtin_names[target] = dotted  # with torch function modes switched off
                 self._operator_names[dotted.rsplit(".", 1)[-1]] = dotted
                 self._python_functions[id(target)] = (target, dotted)
+        for function, dotted in _decompositions_of(operations or {}):
+            self._python_functions[id(function)] = (function, dotted)
         self._replace_python_functions(forbidden)
 
     def record(self, dotted: str) -> None:
@@ -118,6 +123,29 @@ class RuntimeGuard:
             for attribute, value in list(namespace.items()):
                 if id(value) in recordings and functions[id(value)][0] is value:
                     setattr(module, attribute, recordings[id(value)])
+        for table in _decomposition_tables():
+            for operation, value in list(table.items()):
+                if id(value) in recordings and functions[id(value)][0] is value:
+                    table[operation] = recordings[id(value)]
+
+
+def _decomposition_tables() -> list[dict]:
+    """PyTorch's Python versions of its operations, {operation: function}, every table."""
+    from torch._decomp import global_decomposition_table
+
+    return list(global_decomposition_table.values())
+
+
+def _decompositions_of(operations: dict[str, str]) -> list[tuple[object, str]]:
+    """(decomposition, forbidden entry) for each Python version of an operation of
+    `operations` ({qualified operation: forbidden entry})."""
+    found = []
+    for table in _decomposition_tables():
+        for operation, function in table.items():
+            qualified = operation.name() if hasattr(operation, "name") else str(operation)
+            if qualified in operations and hasattr(function, "__code__"):
+                found.append((function, operations[qualified]))
+    return found
 
 
 def _functions_of_module(module: types.ModuleType) -> list[tuple[str, object]]:
