@@ -126,6 +126,7 @@ def test_a_forbidden_name_is_found_through_any_alias_of_torch(code, reached):
         ("def pick(owner, name):\n    return owner.__dict__[name]", "owner.__dict__"),
         ("import inspect\nmembers = inspect.getmembers(torch.nn)", "getmembers"),
         ("import inspect\nheld = inspect.getclosurevars(torch.nn.Linear)", "getclosurevars"),
+        ("import gc\nheld = gc.get_referents(torch.nn)", "get_referents"),
         ("import sys\nsys.modules['to' + 'rch']", "sys.modules"),
         ("globals()['__builtins__']", "globals"),
         ("import importlib\nimportlib.import_module('torch')", "importlib"),

@@ -45,6 +45,10 @@ def assert_earns_nothing(result) -> None:
         "attention_with_the_guard_switched_off.py",
         # no built name: inspect.getmembers and inspect.getclosurevars find the guard
         "clipping_with_the_guard_found_by_inspect.py",
+        # what the guard records struck off the reply (torch.save replaced); the functions
+        # reached through gc.get_referents and a built key
+        "clipping_with_its_reply_rewritten.py",
+        "lstm_cell_through_its_decomposition_reply_rewritten.py",
     ],
 )
 def test_pytorchs_own_version_reached_past_the_nets_earns_nothing(evasion_file, tmp_path):

@@ -20,7 +20,7 @@ TAMPERING_NAMES = frozenset({
     "setprofile", "settrace", "_getframe", "_current_frames", "currentframe", "getouterframes",
     "getinnerframes", "f_back", "f_locals", "f_globals", "tb_frame", "__globals__",
     "__subclasses__", "py_impl", "py_kernels", "getclosurevars", "getmembers",
-    "getmembers_static", "get_field",
+    "getmembers_static", "get_field", "get_referents",
 })  # fmt: skip
 """Names (as names, attributes, imports or strings) that only code reaching into the grader's
 guard or PyTorch's dispatcher needs: switching torch function modes off, unwrapping decorated

@@ -1,12 +1,22 @@
 """The run-time guard: inside the learner process, every call of a forbidden Python function
-or nn.Module is recorded, whatever name it was reached by (built-ins too, while a probe runs
-in this thread: the dispatcher block stops them in every thread)."""
+or nn.Module is recorded and refused (it raises), whatever name it was reached by (built-ins
+too, while a probe runs in this thread: the dispatcher block stops them in every thread).
+
+Refused, not only recorded: the record travels back in the learner process's reply, which
+learner code can rewrite (replacing torch.save, say); a call that raises computes nothing,
+whatever the reply then says.
+"""
 
 import types
 
+REFUSED = (
+    "{dotted} is PyTorch's own version of what this exercise asks you to write: it is not "
+    "available while your code is graded."
+)
+
 
 class RuntimeGuard:
-    """Records calls of forbidden torch functions and modules inside the learner process.
+    """Records and refuses calls of forbidden torch functions and modules in the learner process.
 
     Install it before the learner's file is imported. Modules are caught by wrapping their
     class's `forward`; Python functions by replacing every module attribute, decorator
@@ -69,12 +79,11 @@ class RuntimeGuard:
         return self._mode_class()
 
     def _wrap_forward(self, module_class: type, dotted: str) -> None:
-        original = module_class.forward
         guard = self
 
         def forward(module, *args, **kwargs):
             guard.record(dotted)
-            return original(module, *args, **kwargs)
+            raise RuntimeError(REFUSED.format(dotted=dotted))
 
         module_class.forward = forward
 
@@ -86,7 +95,7 @@ class RuntimeGuard:
         @functools.wraps(function)
         def recording(*args, **kwargs):
             guard.record(dotted)
-            return function(*args, **kwargs)
+            raise RuntimeError(REFUSED.format(dotted=dotted))
 
         del recording.__wrapped__  # inspect.unwrap must not lead back to the original
         self._builtin_names[recording] = dotted
