@@ -36,7 +36,8 @@ class RuntimeGuard:
         self._builtin_names: dict[object, str] = {}
         self._operator_names: dict[str, str] = {}
         self._python_functions: dict[int, tuple[object, str]] = {}
-        guard = self
+        self._record = record = self.record  # bound now: still records once learner code
+        guard = self  # rebinds guard.record (a mutant does, through the stack)
 
         class _RecordingMode(TorchFunctionMode):
             def __torch_function__(self, func, types, args=(), kwargs=None):
@@ -44,7 +45,7 @@ class RuntimeGuard:
                     str(getattr(func, "__name__", "")).split(".")[0]
                 )
                 if name is not None:
-                    guard.record(name)
+                    record(name)
                 return func(*args, **(kwargs or {}))
 
         self._mode_class = _RecordingMode
@@ -62,9 +63,11 @@ class RuntimeGuard:
             elif callable(target) and hasattr(target, "__code__"):
                 self._python_functions[id(target)] = (target, dotted)
             elif callable(target):  # a built-in: caught by the mode, and by name when reached
-                self._builtin_names[target] = dotted  # with torch function modes switched off
-                self._operator_names[dotted.rsplit(".", 1)[-1]] = dotted
-                self._python_functions[id(target)] = (target, dotted)
+                # with torch function modes switched off; named by its first entry
+                # (torch.lstm_cell, not torch._VF.lstm_cell), as operations_behind names it
+                self._builtin_names.setdefault(target, dotted)
+                self._operator_names.setdefault(dotted.rsplit(".", 1)[-1], dotted)
+                self._python_functions.setdefault(id(target), (target, dotted))
         for function, dotted in _decompositions_of(operations or {}):
             self._python_functions[id(function)] = (function, dotted)
         self._replace_python_functions(forbidden)
@@ -79,10 +82,10 @@ class RuntimeGuard:
         return self._mode_class()
 
     def _wrap_forward(self, module_class: type, dotted: str) -> None:
-        guard = self
+        record = self._record
 
         def forward(module, *args, **kwargs):
-            guard.record(dotted)
+            record(dotted)
             raise RuntimeError(REFUSED.format(dotted=dotted))
 
         module_class.forward = forward
@@ -90,11 +93,11 @@ class RuntimeGuard:
     def _recording(self, function, dotted: str):
         import functools
 
-        guard = self
+        record = self._record
 
         @functools.wraps(function)
         def recording(*args, **kwargs):
-            guard.record(dotted)
+            record(dotted)
             raise RuntimeError(REFUSED.format(dotted=dotted))
 
         del recording.__wrapped__  # inspect.unwrap must not lead back to the original
