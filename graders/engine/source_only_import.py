@@ -42,13 +42,25 @@ def install() -> None:
     compiled_or_cached = SourceFileLoader.get_code
 
     def get_code(loader: SourceFileLoader, fullname: str):
-        if not is_kit_module(fullname, loader.path):
+        in_learner_folder = os.path.realpath(loader.path).startswith(tuple(learner_folders))
+        if not is_kit_module(fullname, loader.path) and not in_learner_folder:
             return compiled_or_cached(loader, fullname)
         return loader.source_to_code(loader.get_data(loader.path), loader.path)
 
+    learner_folders: list[str] = []
     get_code.compiles_the_kit_from_source = True
+    get_code.learner_folders = learner_folders  # one list, whichever copy of this file runs
     SourceFileLoader.get_code = get_code
     sys.meta_path.insert(0, KitSourceFinder())
+
+
+def compile_learner_files_from_source(folder: str | os.PathLike) -> None:
+    """From now on, every module this process imports from a file in `folder` is compiled
+    from its source too: the learner writes that folder's __pycache__, where a compiled file
+    whose header copies an untouched file's mtime and size would run instead of the source
+    that the static scan read."""
+    install()  # this file may run as a script too: the list lives on the installed get_code
+    SourceFileLoader.get_code.learner_folders.append(os.path.join(os.path.realpath(folder), ""))
 
 
 def is_kit_module(fullname: str, path: str) -> bool:

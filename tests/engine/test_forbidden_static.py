@@ -121,6 +121,12 @@ def test_a_forbidden_name_is_found_through_any_alias_of_torch(code, reached):
         ("torch._VF.__getattribute__('lstm_cell')", "torch._VF.__getattribute__"),
         ("import operator\noperator.attrgetter('l' + 'stm')(torch)", "attrgetter()"),
         ("lookup = getattr", "getattr"),
+        ("def pick(owner, name):\n    return getattr(owner, name)", "getattr(owner, ...)"),
+        ("def pick(owner):\n    return vars(owner)", "vars(owner)"),
+        ("def pick(owner, name):\n    return owner.__dict__[name]", "owner.__dict__"),
+        ("import inspect\nmembers = inspect.getmembers(torch.nn)", "getmembers"),
+        ("import inspect\nheld = inspect.getclosurevars(torch.nn.Linear)", "getclosurevars"),
+        ("import gc\nheld = gc.get_referents(torch.nn)", "get_referents"),
         ("import sys\nsys.modules['to' + 'rch']", "sys.modules"),
         ("globals()['__builtins__']", "globals"),
         ("import importlib\nimportlib.import_module('torch')", "importlib"),
@@ -155,7 +161,6 @@ def test_code_that_could_hide_a_call_from_the_grader_is_refused(code, refused):
 @pytest.mark.parametrize(
     "code",
     [
-        "class Cell:\n    def get(self, name):\n        return getattr(self, name)",
         "x = torch.ones(2)\nsummed = getattr(x, 'sum')()",
         "activation = getattr(torch.nn, 'ReLU')()",
         "import math\nlabel = f'{math.pi:.2f}'",

@@ -19,6 +19,10 @@ UNREADABLE_MODULE = (
     "imports a module that is neither a file of your folder nor installed here, so the "
     "grader cannot read it"
 )
+COMPILED_MODULE = (
+    "imports a compiled file of your folder (.pyc or .so, without its source), which would "
+    "run before any installed module of that name, so the grader cannot read it"
+)
 
 
 def static_uses_of_learner_files(graded: Path, forbidden: tuple[str, ...]) -> list[StaticUse]:
@@ -39,7 +43,9 @@ def static_uses_of_learner_files(graded: Path, forbidden: tuple[str, ...]) -> li
         uses += [replace(use, file=file) for use in static_uses(source, forbidden)]
         for name, line in _imported_top_names(source):
             local = _local_files(folder, name)
-            if local:
+            if _compiled_files(folder, name):
+                uses.append(StaticUse(name, line, tampering=True, why=COMPILED_MODULE, file=file))
+            elif local:
                 waiting += local
             elif not _installed(name):
                 uses.append(StaticUse(name, line, tampering=True, why=UNREADABLE_MODULE, file=file))
@@ -73,6 +79,15 @@ def _local_files(folder: Path, name: str) -> list[Path]:
     if (package / "__init__.py").is_file():
         return sorted(package.rglob("*.py"))
     return []
+
+
+def _compiled_files(folder: Path, name: str) -> list[Path]:
+    """Compiled files that `import name` could run from `folder` without a source beside
+    them: name.pyc, an extension module name.*.so, or any such file in a package `name`."""
+    beside = [*folder.glob(f"{name}.pyc"), *folder.glob(f"{name}.so"), *folder.glob(f"{name}.*.so")]
+    package = folder / name
+    inside = [*package.rglob("*.pyc"), *package.rglob("*.so")] if package.is_dir() else []
+    return beside + [path for path in inside if "__pycache__" not in path.parts]
 
 
 def _installed(name: str) -> bool:

@@ -19,11 +19,13 @@ TAMPERING_NAMES = frozenset({
     "__closure__", "cell_contents", "get_objects", "get_referrers", "RuntimeGuard", "graders",
     "setprofile", "settrace", "_getframe", "_current_frames", "currentframe", "getouterframes",
     "getinnerframes", "f_back", "f_locals", "f_globals", "tb_frame", "__globals__",
-    "__subclasses__", "py_impl", "py_kernels",
+    "__subclasses__", "py_impl", "py_kernels", "getclosurevars", "getmembers",
+    "getmembers_static", "get_field", "get_referents",
 })  # fmt: skip
 """Names (as names, attributes, imports or strings) that only code reaching into the grader's
 guard or PyTorch's dispatcher needs: switching torch function modes off, unwrapping decorated
-functions, walking closures, stack frames, class trees or the garbage collector."""
+functions, walking closures, stack frames, class trees, an object's members
+(`inspect.getmembers`, `string.Formatter().get_field`) or the garbage collector."""
 
 REFUSED_PATHS = {
     **dict.fromkeys(
@@ -60,12 +62,13 @@ REFUSED_BUILTINS = {
 binds the name to a module attribute itself (`from torch import compile`)."""
 
 NAME_LOOKUPS = frozenset({"getattr", "vars", "attrgetter", "methodcaller", "getattr_static"})
-"""Functions that look an attribute up by a string: refused on a module when the string is
-not written out in the file."""
+"""Functions that look an attribute up by a string: refused, on a module or on anything else
+(a function's parameter may hold any object), when the string is not written out in the
+file."""
 
 DYNAMIC_ATTRIBUTES = frozenset({"__dict__", "__getattribute__", "__getattr__"})
-"""Attributes of a module that look names up by strings: refused unless subscripted with a
-string written out in the file (`torch.__dict__["nn"]`)."""
+"""Attributes that look names up by strings: refused on anything, except a module's
+subscripted with a string written out in the file (`torch.__dict__["nn"]`)."""
 
 
 def refused_path(path: str) -> tuple[str, str] | None:

@@ -1,21 +1,34 @@
 """The run-time guard: inside the learner process, every call of a forbidden Python function
-or nn.Module is recorded, whatever name it was reached by (built-ins too, while a probe runs
-in this thread: the dispatcher block stops them in every thread)."""
+or nn.Module is recorded and refused (it raises), whatever name it was reached by (built-ins
+too, while a probe runs in this thread: the dispatcher block stops them in every thread).
+
+Refused, not only recorded: the record travels back in the learner process's reply, which
+learner code can rewrite (replacing torch.save, say); a call that raises computes nothing,
+whatever the reply then says.
+"""
 
 import types
 
+REFUSED = (
+    "{dotted} is PyTorch's own version of what this exercise asks you to write: it is not "
+    "available while your code is graded."
+)
+
 
 class RuntimeGuard:
-    """Records calls of forbidden torch functions and modules inside the learner process.
+    """Records and refuses calls of forbidden torch functions and modules in the learner process.
 
     Install it before the learner's file is imported. Modules are caught by wrapping their
     class's `forward`; Python functions by replacing every module attribute, decorator
-    `__wrapped__` and closure cell that refers to them; built-in torch functions, by object
-    or by operator name (torch.ops.aten.<name> too), by a TorchFunctionMode that is active
-    while probes run.
+    `__wrapped__`, closure cell and decomposition table entry that refers to them; built-in
+    torch functions, by object or by operator name (torch.ops.aten.<name> too), by a
+    TorchFunctionMode that is active while probes run. `operations` ({qualified operation:
+    forbidden entry}, operations.operations_behind): their decompositions, PyTorch's own
+    Python versions of them (torch._decomp: the LSTM in F.linear, sigmoid and tanh), count as
+    forbidden Python functions too.
     """
 
-    def __init__(self, forbidden: tuple[str, ...]):
+    def __init__(self, forbidden: tuple[str, ...], operations: dict[str, str] | None = None):
         import torch
         from torch.overrides import TorchFunctionMode
 
@@ -23,7 +36,8 @@ class RuntimeGuard:
         self._builtin_names: dict[object, str] = {}
         self._operator_names: dict[str, str] = {}
         self._python_functions: dict[int, tuple[object, str]] = {}
-        guard = self
+        self._record = record = self.record  # bound now: still records once learner code
+        guard = self  # rebinds guard.record (a mutant does, through the stack)
 
         class _RecordingMode(TorchFunctionMode):
             def __torch_function__(self, func, types, args=(), kwargs=None):
@@ -31,7 +45,7 @@ class RuntimeGuard:
                     str(getattr(func, "__name__", "")).split(".")[0]
                 )
                 if name is not None:
-                    guard.record(name)
+                    record(name)
                 return func(*args, **(kwargs or {}))
 
         self._mode_class = _RecordingMode
@@ -49,9 +63,13 @@ class RuntimeGuard:
             elif callable(target) and hasattr(target, "__code__"):
                 self._python_functions[id(target)] = (target, dotted)
             elif callable(target):  # a built-in: caught by the mode, and by name when reached
-                self._builtin_names[target] = dotted  # with torch function modes switched off
-                self._operator_names[dotted.rsplit(".", 1)[-1]] = dotted
-                self._python_functions[id(target)] = (target, dotted)
+                # with torch function modes switched off; named by its first entry
+                # (torch.lstm_cell, not torch._VF.lstm_cell), as operations_behind names it
+                self._builtin_names.setdefault(target, dotted)
+                self._operator_names.setdefault(dotted.rsplit(".", 1)[-1], dotted)
+                self._python_functions.setdefault(id(target), (target, dotted))
+        for function, dotted in _decompositions_of(operations or {}):
+            self._python_functions[id(function)] = (function, dotted)
         self._replace_python_functions(forbidden)
 
     def record(self, dotted: str) -> None:
@@ -64,24 +82,23 @@ class RuntimeGuard:
         return self._mode_class()
 
     def _wrap_forward(self, module_class: type, dotted: str) -> None:
-        original = module_class.forward
-        guard = self
+        record = self._record
 
         def forward(module, *args, **kwargs):
-            guard.record(dotted)
-            return original(module, *args, **kwargs)
+            record(dotted)
+            raise RuntimeError(REFUSED.format(dotted=dotted))
 
         module_class.forward = forward
 
     def _recording(self, function, dotted: str):
         import functools
 
-        guard = self
+        record = self._record
 
         @functools.wraps(function)
         def recording(*args, **kwargs):
-            guard.record(dotted)
-            return function(*args, **kwargs)
+            record(dotted)
+            raise RuntimeError(REFUSED.format(dotted=dotted))
 
         del recording.__wrapped__  # inspect.unwrap must not lead back to the original
         self._builtin_names[recording] = dotted
@@ -118,6 +135,29 @@ class RuntimeGuard:
             for attribute, value in list(namespace.items()):
                 if id(value) in recordings and functions[id(value)][0] is value:
                     setattr(module, attribute, recordings[id(value)])
+        for table in _decomposition_tables():
+            for operation, value in list(table.items()):
+                if id(value) in recordings and functions[id(value)][0] is value:
+                    table[operation] = recordings[id(value)]
+
+
+def _decomposition_tables() -> list[dict]:
+    """PyTorch's Python versions of its operations, {operation: function}, every table."""
+    from torch._decomp import global_decomposition_table
+
+    return list(global_decomposition_table.values())
+
+
+def _decompositions_of(operations: dict[str, str]) -> list[tuple[object, str]]:
+    """(decomposition, forbidden entry) for each Python version of an operation of
+    `operations` ({qualified operation: forbidden entry})."""
+    found = []
+    for table in _decomposition_tables():
+        for operation, function in table.items():
+            qualified = operation.name() if hasattr(operation, "name") else str(operation)
+            if qualified in operations and hasattr(function, "__code__"):
+                found.append((function, operations[qualified]))
+    return found
 
 
 def _functions_of_module(module: types.ModuleType) -> list[tuple[str, object]]:

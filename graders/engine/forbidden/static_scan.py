@@ -95,8 +95,8 @@ class _Scan:
         if isinstance(node, ast.Name) and node.id == "getattr":
             self._refuse("getattr", node, BUILDS_NAMES)  # passed around, not called
             return
-        dynamic = isinstance(node, ast.Attribute) and node.attr in DYNAMIC_ATTRIBUTES
-        if dynamic and self.paths.paths_of(node.value):
+        if isinstance(node, ast.Attribute) and node.attr in DYNAMIC_ATTRIBUTES:
+            # on anything: whatever an object holds leads on to modules, and to the guard
             self._refuse(f"{ast.unparse(node.value)}.{node.attr}", node, BUILDS_NAMES)
             return
         paths = self.paths.paths_of(node)
@@ -120,7 +120,7 @@ class _Scan:
         if name in ("attrgetter", "methodcaller"):
             if not all(written_string(argument) is not None for argument in node.args):
                 self._refuse(f"{name}()", node, BUILDS_NAMES)
-        elif not written and self.paths.paths_of(target):
+        elif not written:  # on anything: `getattr(owner, name)` of a parameter `owner`
             more = ", ..." if looked_up is not None else ""
             self._refuse(f"{name}({ast.unparse(target)}{more})", node, BUILDS_NAMES)
             self._mark_chain_seen(target)

@@ -11,10 +11,13 @@ import traceback
 from pathlib import Path
 from types import ModuleType, TracebackType
 
+from course.graders.engine.source_only_import import compile_learner_files_from_source
+
 
 def import_learner_file(path: Path) -> ModuleType:
     """The learner's file as a module named learner_<stem>, executed (its top level runs)."""
     path = Path(path)
+    compile_learner_files_from_source(path.parent)  # never a __pycache__ file of its folder
     sys.path.insert(0, str(path.parent))
     spec = importlib.util.spec_from_file_location(f"learner_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)

@@ -47,7 +47,7 @@ def main(argv: list[str]) -> None:
     wire.write_message(reply_fd, {"kind": "torch_ready", "pid": os.getpid()})
     forbidden = find_exercise(exercise_name).forbidden
     operations = operations_behind(forbidden)  # read before the guard wraps the built-ins
-    guard = RuntimeGuard(forbidden)
+    guard = RuntimeGuard(forbidden, operations)  # their decompositions too
     block_operations(operations, guard.record)  # in every thread and in TorchScript too
     try:
         wire.read_message(request_fd)  # the grader says when: after it has loaded its own code
