@@ -1,7 +1,9 @@
 """`course train NAME`: train the learner's model with a live progress bar, save the run.
 
 Which exercises train, and how, is the manifest's to say (`trainer = "module"`; see
-graders/kit/training.py): nothing here is about one exercise.
+graders/kit/training.py): nothing here is about one exercise. The training shares the cores
+with whatever else runs (graders/kit/core_sharing.py): OpenMP threads that wait briefly, set
+before torch is imported, and torch's threads following the cores other processes leave idle.
 """
 
 from typing import Annotated
@@ -27,6 +29,9 @@ def train_command(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Train your model for an exercise that trains (e.g. on CIFAR-10) and save it for `course grade`."""
+    from course.graders.kit.core_sharing import CoreSharingReporter, wait_briefly_in_this_process
+
+    wait_briefly_in_this_process()  # before anything imports torch
     from course.graders.engine.forbidden import static_use_message, static_uses
     from course.graders.engine.learner.loading import import_learner_file, learner_frames
     from course.graders.kit.manifest import find_exercise
@@ -55,7 +60,8 @@ def train_command(
             module = import_learner_file(path)
             result = trainer.train_and_save(
                 module, data, epochs, chosen_device, run_folder(root, exercise.name),
-                batch_size=batch_size or trainer.TRAIN_BATCH_SIZE, reporter=reporter,
+                batch_size=batch_size or trainer.TRAIN_BATCH_SIZE,
+                reporter=CoreSharingReporter(reporter),
             )  # fmt: skip
         except (UserError, KeyboardInterrupt):
             raise

@@ -25,6 +25,7 @@ from course.graders.engine.learner.limits import (
 from course.graders.engine.learner.sandbox import unavailable_reason
 from course.graders.engine.source_only_import import python_command
 from course.graders.engine.stop_detection import STOPPED, StopWatch
+from course.graders.kit.core_sharing import with_openmp_waiting
 from course.graders.kit.manifest import Exercise
 from course.graders.kit.paths import GRADERS_DIR, MANIFEST_PATH, grader_path
 
@@ -190,6 +191,7 @@ def _run_pytest(
         else:
             process = subprocess.Popen(
                 python_command("pytest") + arguments,
+                env=with_openmp_waiting(os.environ),
                 pass_fds=(key_read, report_write),
                 stdin=subprocess.DEVNULL,
                 stdout=log,

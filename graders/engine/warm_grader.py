@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from course.graders.engine.source_only_import import python_command
+from course.graders.kit.core_sharing import with_openmp_waiting
 
 
 def main() -> None:
@@ -53,9 +54,8 @@ class WarmGrader:
     def __init__(self, threads: int | None = None) -> None:
         """`threads`: how many threads torch may use in each grading (None: its default)."""
         self._process: subprocess.Popen | None = None
-        self._environment = (
-            None if threads is None else {**os.environ, "OMP_NUM_THREADS": str(threads)}
-        )
+        threads_setting = {} if threads is None else {"OMP_NUM_THREADS": str(threads)}
+        self._environment = with_openmp_waiting({**os.environ, **threads_setting})
 
     def grade(
         self,

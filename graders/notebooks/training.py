@@ -6,6 +6,8 @@ imports the exercise file, and runs the trainer the manifest names (kit/training
 progress bar that renders in Jupyter. The run is saved in runs/<exercise>/ beside the
 notebook: nbgrader collects that folder with the submission, and autograde evaluates the
 saved model. Autograde never trains: under it (ENGINE_DECIDES_VARIABLE) the cell only says so.
+As in `course train`, torch's threads follow the cores other processes leave idle
+(kit/core_sharing.py); the kernel imported torch before this cell, with its own OpenMP settings.
 """
 
 import os
@@ -40,6 +42,7 @@ def train_in_notebook(
     first use); `epochs`: the budget (default and limit: the exercise's)."""
     from course.graders.engine.forbidden import static_use_message, static_uses
     from course.graders.engine.learner.loading import import_learner_file
+    from course.graders.kit.core_sharing import CoreSharingReporter
     from course.graders.kit.manifest import find_exercise
     from course.graders.kit.staging import stage_exercise
     from course.graders.kit.training import load_trainer
@@ -69,7 +72,8 @@ def train_in_notebook(
         with TrainingBar(console, epochs) as reporter:
             result = trainer.train_and_save(
                 module, Path(data) if data else None, epochs, _device(device), folder,
-                batch_size=batch_size or trainer.TRAIN_BATCH_SIZE, reporter=reporter,
+                batch_size=batch_size or trainer.TRAIN_BATCH_SIZE,
+                reporter=CoreSharingReporter(reporter),
             )  # fmt: skip
     DATA_FOLDERS[exercise.name] = str(Path(data).expanduser().resolve()) if data else ""
     console.print(result.message)
