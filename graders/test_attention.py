@@ -49,7 +49,10 @@ def attention_gradients(impl, q, k, v, mask, grad_output):
     output, _ = impl.scaled_dot_product_attention(*leaves, mask)
     if not (isinstance(output, torch.Tensor) and output.requires_grad):
         return "no graph"
-    output.backward(grad_output)
+    if output.shape == grad_output.shape:  # = output.backward(grad_output), without sympy
+        (output * grad_output).sum().backward()
+    else:
+        output.backward(grad_output)  # torch's own error for the wrong shape
     return {name: leaf.grad for name, leaf in zip(("q", "k", "v"), leaves)}
 
 
@@ -89,7 +92,10 @@ def multi_head_gradients(impl, state_dict, num_heads, inputs, mask, grad_output)
     output, _ = attention(*leaves, mask)
     if not (isinstance(output, torch.Tensor) and output.requires_grad):
         return "no graph"
-    output.backward(grad_output)
+    if output.shape == grad_output.shape:  # = output.backward(grad_output), without sympy
+        (output * grad_output).sum().backward()
+    else:
+        output.backward(grad_output)  # torch's own error for the wrong shape
     grads = {name: leaf.grad for name, leaf in zip(("query", "key", "value"), leaves)}
     grads.update({name: parameter.grad for name, parameter in attention.named_parameters()})
     return grads

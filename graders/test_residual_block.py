@@ -101,7 +101,10 @@ def block_gradients(impl, state_dict, x, stride, grad_out):
     out = block(leaf)
     if not getattr(out, "requires_grad", False):
         return "no graph"
-    out.backward(grad_out)  # learner side: the worker has warmed this path up
+    if out.shape == grad_out.shape:  # = out.backward(grad_out), without torch importing sympy
+        (out * grad_out).sum().backward()
+    else:
+        out.backward(grad_out)  # torch's own error for the wrong shape
     grads = {"input": leaf.grad}
     grads.update({name: parameter.grad for name, parameter in block.named_parameters()})
     return grads
@@ -129,8 +132,10 @@ def deep_stack(impl, channels, depth, x, grad_out):
     for block in blocks:
         block.eval()
         out = block(out)
-    if getattr(out, "requires_grad", False):
-        out.backward(grad_out)
+    if getattr(out, "requires_grad", False) and out.shape == grad_out.shape:
+        (out * grad_out).sum().backward()  # = out.backward(grad_out), without sympy
+    elif getattr(out, "requires_grad", False):
+        out.backward(grad_out)  # torch's own error for the wrong shape
     return [block.state_dict() for block in blocks], leaf.grad
 
 

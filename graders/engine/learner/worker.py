@@ -37,7 +37,6 @@ def main(argv: list[str]) -> None:
     from course.graders.kit.manifest import find_exercise
 
     torch.set_num_threads(1)
-    _warm_up(torch)
     if sandbox:
         limits.confine_to_sandbox_user(
             int(sandbox["uid"]), int(sandbox["processes"]), int(sandbox["memory"])
@@ -77,17 +76,6 @@ def main(argv: list[str]) -> None:
             reply = {"kind": "raised", "error": describe_error(error, impl_path)}
         reply.update(pid=os.getpid(), forbidden=list(guard.seen))
         wire.write_message(reply_fd, reply)
-
-
-def _warm_up(torch) -> None:
-    """Pay torch's lazy first-use costs now, while the grader is still loading, not in a check.
-
-    backward() with explicit gradients imports sympy on first use (about 0.25 s here). (The
-    first torch.optim optimizer imports torch._dynamo, about 0.75 s: probes that train update
-    their parameters by hand instead.)
-    """
-    x = torch.ones(2, requires_grad=True)
-    torch.autograd.backward((x * 2,), (torch.ones(2),))
 
 
 def _compile_probe(request: dict, torch):
