@@ -191,13 +191,12 @@ def _run_pytest(
         else:
             process = subprocess.Popen(
                 python_command("pytest") + arguments,
-                env=with_openmp_waiting(os.environ),
                 pass_fds=(key_read, report_write),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=scratch,
-                env={**os.environ, "TMPDIR": str(scratch)},  # learner processes' too
+                env=with_openmp_waiting({**os.environ, "TMPDIR": str(scratch)}),  # learners' too
                 start_new_session=True,
             )
     os.close(key_read)
