@@ -1,14 +1,16 @@
 """The grading engine: deciding verdicts, and the learner process it drives. Nothing else.
 
 Modules, in the order a grading run meets them:
-  grade.py          launches pytest on grader files in a child process, fails closed
+  grade.py          launches the grading process on grader files, fails closed
   declared.py       the checks a grader file declares, read without importing it
+  grading_process.py  that process: starts the learner processes, then runs pytest
   plugin.py         pytest hooks inside that process: options, fixtures, the results
   checks.py         the @check decorator: points, time limit, visibility
   signed_report.py  the signed results channel from that process back to grade.py
   learner/          the learner process: process.py (the grader's handle on it), worker.py
                     (the process itself), wire.py (framing), limits.py (time, output,
                     lifetime, the final sweep), loading.py (importing a learner file)
+  warm_grader.py    a grading process kept warm, forked per request (class grading)
   forbidden.py      PyTorch's own version of an exercise, caught statically and at run time
   source_only_import.py  how every grading process starts: the kit compiled from its source,
                     never from a compiled file beside it

@@ -1,8 +1,10 @@
-"""Grading from outside: run the grader files in a child pytest process and fail closed.
+"""Grading from outside: run the grader files in a child grading process and fail closed.
 
-The CLI calls `grade_exercises`. It never imports torch: pytest, the graders and the
-learner processes do. Every check a grader file declares is in the result; a check whose
-result did not come back (a crash, a time-out, a forged report) earned nothing.
+The CLI calls `grade_exercises`. It never imports torch: the grading process (pytest and the
+graders, grading_process.py) and the learner processes do. Every check a grader file
+declares is in the result; a check whose result did not come back (a crash, a time-out, a
+forged report) earned nothing. Once every check's result is in, the grading process is
+stopped without waiting for its interpreter to shut down.
 """
 
 import hashlib
@@ -11,6 +13,7 @@ import secrets
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -127,11 +130,12 @@ def grade_exercises(
             target += ["--sandbox"]
         key = secrets.token_hex(32)
         with StopWatch() as stops:
-            returncode, log_tail, signed = _run_pytest(
+            returncode, log_tail, signed = _run_grading_process(
                 [str(grader_path(exercise.name)) for exercise in exercises] + target,
                 key,
                 Path(scratch),
                 time_limit,
+                lambda signed: not _any_missing(declared, signed_report.open_signed(signed, key)),
                 stops,
                 fork,
             )
@@ -162,35 +166,39 @@ def grader_fingerprint() -> dict[str, str]:
     }
 
 
-def _run_pytest(
+def _run_grading_process(
     args: list[str],
     key: str,
     scratch: Path,
     time_limit: float,
+    complete: Callable[[bytes | None], bool],
     stops: StopWatch,
     fork: bool = False,
-) -> tuple[int | str, str, bytes | None]:
-    """Run pytest with output to a file (not a pipe a stray process could hold open), in the
-    scratch folder, which is its temporary folder too: what learner processes write into
-    their own working folder or the temporary one is removed with it, however the run ends.
+) -> tuple[int | str | None, str, bytes | None]:
+    """Run the grading process (grading_process.py) with output to a file (not a pipe a
+    stray process could hold open), in the scratch folder, which is its temporary folder
+    too: what learner processes write into their own working folder or the temporary one is
+    removed with it, however the run ends. It runs until it wrote a report that is
+    `complete` (then it is stopped at once, without waiting for a torch-laden interpreter to
+    shut down) or ended.
 
-    Returns its exit code (or why it was stopped), the last lines of its output, and the
-    signed report it wrote. `key` reaches it through a pipe, never through the disk. A stop
-    of this process or of pytest (`stops`) ends it at once: stop_detection.py.
+    Returns its exit code (or why it was stopped; None: stopped after a complete report), the
+    last lines of its output, and the signed report it wrote. `key` reaches it through a
+    pipe, never through the disk. A stop of this process or of the grading process (`stops`)
+    ends it at once: stop_detection.py.
     """
     key_read, key_write = os.pipe()
     os.write(key_write, key.encode())
     os.close(key_write)
     report_read, report_write = os.pipe()
     log_path = scratch / "pytest.log"
-    arguments = ["-q", "--no-header", "-p", "no:randomly", *args]
-    arguments += ["--key-fd", str(key_read), "--report-fd", str(report_write)]
+    arguments = [*args, "--key-fd", str(key_read), "--report-fd", str(report_write)]
     with open(log_path, "wb") as log:
         if fork:
-            process = _ForkedPytest(arguments, log.fileno(), scratch, (key_read, report_write))
+            process = _ForkedGrading(arguments, log.fileno(), scratch, (key_read, report_write))
         else:
             process = subprocess.Popen(
-                python_command("pytest") + arguments,
+                python_command("course.graders.engine.grading_process") + arguments,
                 pass_fds=(key_read, report_write),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -205,9 +213,10 @@ def _run_pytest(
     deadline = time.monotonic() + time_limit
     try:
         signed = signed_report.collect(report_read, process, deadline, lambda: stops.happened)
+        returncode = None
         if stops.happened:
             returncode = "a stop"
-        else:
+        elif not complete(signed):  # then how it ended tells why
             returncode = process.wait(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         returncode = f"a time-out after {time_limit:g} s"
@@ -219,8 +228,9 @@ def _run_pytest(
     return returncode, ("\n" + "\n".join(tail)) if tail else "", signed
 
 
-class _ForkedPytest:
-    """pytest run in a fork of this (warm) process: what Popen gives, for what grading uses."""
+class _ForkedGrading:
+    """The grading process as a fork of this (warm) process: what Popen gives, for what
+    grading uses."""
 
     def __init__(self, args: list[str], log_fd: int, cwd: Path, keep_fds: tuple[int, ...]):
         self.pid = os.fork()
@@ -238,9 +248,9 @@ class _ForkedPytest:
                 bounds = [2, *sorted(keep_fds), os.sysconf("SC_OPEN_MAX")]
                 for low, high in zip(bounds, bounds[1:]):
                     os.closerange(low + 1, high)  # all but stdio and the two pipes
-                import pytest
+                from course.graders.engine.grading_process import run
 
-                code = pytest.main(args)
+                code = run(args)
             finally:
                 os._exit(int(code))
         self.returncode: int | None = None
@@ -256,7 +266,7 @@ class _ForkedPytest:
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if deadline is not None and time.monotonic() >= deadline:
-                raise subprocess.TimeoutExpired("pytest", timeout)
+                raise subprocess.TimeoutExpired("grading process", timeout)
             time.sleep(0.01)
         return self.returncode
 

@@ -6,7 +6,8 @@ is the dataset folder of exercises that declare one (fixture `dataset_folder`), 
 fixture `run_folder` is where `course train` saved an exercise's run. With
 `--report-fd FD` the results are written to that pipe at the end, signed with the key read
 from `--key-fd` (report.py), so a report forged by learner code is not taken for ours.
-Learner processes start at configure time, so their torch import overlaps ours.
+Learner processes start before pytest does when grading_process.py runs it (`course grade`),
+else at configure time: either way their torch import overlaps ours.
 """
 
 import os
@@ -21,28 +22,29 @@ from course.graders.engine.checks import (  # noqa: F401 - check re-exported
     check,
     register_check_marker,
 )
+from course.graders.engine.grading_process import GRADING_OPTIONS, grader_files, start_learner
 from course.graders.engine.learner.limits import (
     become_subreaper,
     keep_memory_private,
     kill_all_descendants,
 )
 from course.graders.engine.learner.process import LearnerFailure, LearnerProcess
-from course.graders.engine.learner.sandbox import Sandbox
 from course.graders.engine.stop_detection import STOPPED, StopWatch, keep_parent_running
-from course.graders.kit.manifest import find_exercise
-from course.graders.kit.paths import GRADER_PREFIX, exercise_of_grader, is_grader_file
-from course.graders.kit.workspace import exercise_file, run_folder, workspace_of
+from course.graders.kit.paths import exercise_of_grader
+from course.graders.kit.workspace import run_folder, workspace_of
+
+
+class LearnersStartedEarly:
+    """The learner processes grading_process.py started before pytest, by exercise name."""
+
+    def __init__(self, learners: dict[str, LearnerProcess]):
+        self.learners = learners
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("course", "course kit grading")
-    group.addoption("--impl", help="implementation file to grade with the given grader files")
-    group.addoption("--workspace", help="grade WORKSPACE/exercises/<name>.py for each grader")
-    group.addoption("--report-fd", type=int, help="pipe to write the signed results to")
-    group.addoption("--key-fd", type=int, help="pipe carrying the key that signs the results")
-    group.addoption("--data", help="dataset folder for checks that grade a trained model")
-    group.addoption("--sandbox", action="store_true", help="run learner code in a sandbox")
-    group.addoption("--sandbox-slot", type=int, help="with --sandbox: as this slot's own user")
+    for name, settings in GRADING_OPTIONS.items():
+        group.addoption(name, **settings)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -59,11 +61,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.course_learners = {}
     keep_memory_private()
     become_subreaper()
+    for started in config.pluginmanager.get_plugins():
+        if isinstance(started, LearnersStartedEarly):
+            config.course_learners.update(started.learners)
     if config.getoption("impl") is None and config.getoption("workspace") is None:
         return
-    for grader_file in _grader_files(config.args):
+    for grader_file in grader_files(config.args):
         exercise_name = exercise_of_grader(grader_file)
-        config.course_learners[exercise_name] = _start_learner(config, exercise_name)
+        if exercise_name not in config.course_learners:
+            config.course_learners[exercise_name] = start_learner(exercise_name, config.option)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +83,7 @@ def learner_process(request: pytest.FixtureRequest) -> LearnerProcess:
             and request.config.getoption("workspace") is None
         ):
             raise pytest.UsageError("grader files need --impl FILE or --workspace DIR")
-        learners[exercise_name] = _start_learner(request.config, exercise_name)
+        learners[exercise_name] = start_learner(exercise_name, request.config.option)
     return learners[exercise_name]
 
 
@@ -184,29 +190,6 @@ def _failure_message(report: pytest.TestReport, call: pytest.CallInfo) -> str:
         f"The grader could not finish this check ({type(error).__name__}: {error}); "
         "it earns nothing. If your code looks right, please report this."
     )
-
-
-def _start_learner(config: pytest.Config, exercise_name: str) -> LearnerProcess:
-    exercise = find_exercise(exercise_name)
-    if config.getoption("impl"):
-        impl_path = Path(config.getoption("impl"))
-    else:
-        impl_path = exercise_file(config.getoption("workspace"), exercise_name)
-    sandbox = (
-        Sandbox(slot=config.getoption("sandbox_slot")) if config.getoption("sandbox") else None
-    )
-    return LearnerProcess(impl_path, exercise, sandbox)
-
-
-def _grader_files(args: list[str]) -> list[Path]:
-    files = []
-    for arg in args:
-        path = Path(arg.split("::")[0])
-        if path.is_dir():
-            files.extend(sorted(path.glob(f"{GRADER_PREFIX}*.py")))
-        elif is_grader_file(path):
-            files.append(path)
-    return files
 
 
 def _read_key(fd: int) -> str:
