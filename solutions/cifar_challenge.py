@@ -19,9 +19,11 @@ time) is what makes CPU training fast.
 Do not use torchvision's ready-made models (torchvision.models): the point is your own network.
 Keep build_model's forward and eval_transform to tensor operations: `course train` saves them
 together with torch.export, so that the grader can evaluate your model without your code.
-Fast-training ideas that help on a CPU: a small network (widths 16-32-64-128, about 0.3M
-parameters; multiples of 16 channels run fastest on CPUs), SGD with Nesterov momentum and a one-cycle schedule, label smoothing, bfloat16
-autocast, channels_last memory format.
+Fast-training ideas that help on a CPU: a small network that halves the image in its first
+convolution (stride 2), so that every residual block works at 16x16 pixels or fewer (widths
+32-64-96, about 0.2M parameters; channel counts that are multiples of 16 run fastest on
+CPUs); SGD with Nesterov momentum and a one-cycle schedule with a high peak rate; label
+smoothing; bfloat16 autocast; channels_last memory format.
 """
 
 import torch
@@ -37,9 +39,9 @@ STD = (0.2470, 0.2435, 0.2616)
 CROP_PADDING = 4
 """Random crops may shift an image by up to this many pixels in each direction."""
 
-WIDTHS = (16, 32, 64, 128)
+WIDTHS = (32, 64, 96)
 DROPOUT = 0.1
-MAX_LR = 0.2
+MAX_LR = 0.4
 WEIGHT_DECAY = 5e-4
 LABEL_SMOOTHING = 0.1
 PATIENCE = 5
@@ -54,17 +56,17 @@ def build_model(num_classes: int = 10) -> nn.Module:
     """
     ### BEGIN SOLUTION
     layers: list[nn.Module] = [
-        nn.Conv2d(3, WIDTHS[0], 3, padding=1, bias=False),  # (B, 16, 32, 32)
+        nn.Conv2d(3, WIDTHS[0], 3, stride=2, padding=1, bias=False),  # (B, 32, 16, 16)
         nn.BatchNorm2d(WIDTHS[0]),
         nn.ReLU(inplace=True),
     ]
     in_channels = WIDTHS[0]
-    for index, width in enumerate(WIDTHS):  # 32x32 -> 32 -> 16 -> 8 -> 4
+    for index, width in enumerate(WIDTHS):  # 16x16 -> 16 -> 8 -> 4
         layers.append(ResidualBlock(in_channels, width, stride=1 if index == 0 else 2))
         in_channels = width
     layers += [
-        nn.AdaptiveAvgPool2d(1),  # (B, 128, 1, 1)
-        nn.Flatten(),  # (B, 128)
+        nn.AdaptiveAvgPool2d(1),  # (B, 96, 1, 1)
+        nn.Flatten(),  # (B, 96)
         nn.Dropout(DROPOUT),
         nn.Linear(in_channels, num_classes),  # (B, num_classes)
     ]
@@ -104,15 +106,13 @@ def train_transform():
     def augment(images: torch.Tensor) -> torch.Tensor:
         batch, _, height, width = images.shape
         padded = F.pad(images, (CROP_PADDING,) * 4, mode="reflect")  # (B, 3, 40, 40)
-        dy = torch.randint(0, 2 * CROP_PADDING + 1, (batch, 1))
-        dx = torch.randint(0, 2 * CROP_PADDING + 1, (batch, 1))
-        rows = (dy + torch.arange(height))[:, None, :, None]  # (B, 1, H, 1)
-        cols = (dx + torch.arange(width))[:, None, None, :]  # (B, 1, 1, W)
+        crops = padded.unfold(2, height, 1).unfold(3, width, 1)  # (B, 3, 9, 9, H, W), a view
+        dy = torch.randint(0, 2 * CROP_PADDING + 1, (batch,))
+        dx = torch.randint(0, 2 * CROP_PADDING + 1, (batch,))
+        cropped = crops[torch.arange(batch), :, dy, dx]  # (B, 3, H, W): one crop per image
         flip = torch.rand(batch) < 0.5
-        cols = torch.where(flip[:, None, None, None], cols.flip(-1), cols)
-        batch_index = torch.arange(batch)[:, None, None, None]
-        channel_index = torch.arange(images.shape[1])[None, :, None, None]
-        return normalise(padded[batch_index, channel_index, rows, cols])  # (B, 3, H, W)
+        flipped = torch.where(flip[:, None, None, None], cropped.flip(-1), cropped)
+        return normalise(flipped)  # (B, 3, H, W)
 
     return augment
     ### END SOLUTION

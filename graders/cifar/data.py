@@ -79,8 +79,8 @@ def load_split(data: Path | None, split: str, download: bool = False) -> Loaded:
     cache = _cache_path(kind, root, split)
     start = time.perf_counter()
     if cache.is_file():
-        try:
-            tensors = torch.load(cache, weights_only=True)
+        try:  # mapped, not read: the pages are the page cache's, shared, and never copied
+            tensors = torch.load(cache, weights_only=True, mmap=True)
             split_data = Split(tensors["images"], tensors["labels"])
             return Loaded(split_data, time.perf_counter() - start, True, str(root))
         except (OSError, RuntimeError, KeyError, pickle.UnpicklingError):

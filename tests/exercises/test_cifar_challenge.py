@@ -121,7 +121,9 @@ def test_curves_have_whole_epoch_ticks_and_a_labelled_goal_line(epochs):
     figure = cifar_plots.curves_figure(history, goal=0.8)
     figure.canvas.draw()
     for axes in figure.axes:
-        ticks = [tick for tick in axes.get_xticks() if axes.get_xlim()[0] <= tick <= axes.get_xlim()[1]]
+        ticks = [
+            tick for tick in axes.get_xticks() if axes.get_xlim()[0] <= tick <= axes.get_xlim()[1]
+        ]
         assert ticks and all(tick == int(tick) for tick in ticks), (axes.get_title(), ticks)
     accuracy = figure.axes[1]
     labels = [text.get_text() for text in accuracy.get_legend().get_texts()]
@@ -146,7 +148,7 @@ def test_an_image_folder_copy_trains_and_grades_a_model_of_other_widths(tmp_path
     data = write_image_folder(tmp_path / "jpeg", train_size=1000, test_size=300)
     workspace = reference_workspace(tmp_path / "ws")
     learner_file = workspace / "exercises" / "cifar_challenge.py"
-    source = learner_file.read_text().replace("WIDTHS = (16, 32, 64, 128)", "WIDTHS = (8, 16, 32)")
+    source = learner_file.read_text().replace("WIDTHS = (32, 64, 96)", "WIDTHS = (8, 16, 32)")
     assert "WIDTHS = (8, 16, 32)" in source
     learner_file.write_text(source)
     trained = train_in_workspace(workspace, data)
@@ -189,10 +191,8 @@ def test_a_saved_model_below_80_percent_or_of_another_architecture_earns_nothing
 
     stale = workspace_with_run(tmp_path / "stale", run)
     learner_file = stale / "exercises" / "cifar_challenge.py"
-    source = learner_file.read_text().replace(
-        "WIDTHS = (16, 32, 64, 128)", "WIDTHS = (16, 32, 64, 96)"
-    )
-    assert "WIDTHS = (16, 32, 64, 96)" in source
+    source = learner_file.read_text().replace("WIDTHS = (32, 64, 96)", "WIDTHS = (32, 64, 128)")
+    assert "WIDTHS = (32, 64, 128)" in source
     learner_file.write_text(source)
     verdicts = grade(stale, data)
     for name in RESULT_CHECKS:
@@ -221,6 +221,15 @@ def test_missing_or_malformed_data_is_one_line_saying_what_was_expected(tmp_path
     )  # fmt: skip
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: --data")
+
+
+def test_a_second_load_reads_the_decoded_cache_and_gives_the_same_images(tmp_path):
+    data = write_pickles(tmp_path / "data", train_size=50, test_size=20)
+    decoded, cached = (cifar_data.load_split(data, "test") for _ in "12")
+    assert (decoded.from_cache, cached.from_cache) == (False, True)
+    assert torch.equal(cached.split.images, decoded.split.images)
+    assert torch.equal(cached.split.labels, decoded.split.labels)
+    assert cached.split.images.shape == (20, 3, 32, 32)
 
 
 def test_the_validation_split_is_fixed_disjoint_and_a_tenth_of_the_training_set():

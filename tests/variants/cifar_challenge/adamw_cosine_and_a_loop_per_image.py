@@ -14,18 +14,17 @@ CROP_PADDING = 4
 
 
 def build_model(num_classes: int = 10) -> nn.Module:
-    stem = [nn.Conv2d(3, 16, kernel_size=3, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU()]
-    blocks = [
-        ResidualBlock(16, 16),
-        ResidualBlock(16, 32, 2),
-        ResidualBlock(32, 64, 2),
-        ResidualBlock(64, 128, 2),
+    stem = [
+        nn.Conv2d(3, 32, kernel_size=3, stride=2, padding=1, bias=False),
+        nn.BatchNorm2d(32),
+        nn.ReLU(),
     ]
+    blocks = [ResidualBlock(32, 32), ResidualBlock(32, 64, 2), ResidualBlock(64, 96, 2)]
     head = [
         nn.AdaptiveAvgPool2d((1, 1)),
         nn.Flatten(),
         nn.Dropout(p=0.2),
-        nn.Linear(128, num_classes),
+        nn.Linear(96, num_classes),
     ]
     return nn.Sequential(*stem, *blocks, *head)
 

@@ -16,17 +16,16 @@ CROP_PADDING = 4
 
 def build_model(num_classes: int = 10) -> nn.Module:
     return nn.Sequential(
-        nn.Conv2d(3, 16, 3, padding=1, bias=False),
-        nn.BatchNorm2d(16),
+        nn.Conv2d(3, 32, 3, stride=2, padding=1, bias=False),
+        nn.BatchNorm2d(32),
         nn.ReLU(),
-        ResidualBlock(16),
-        ResidualBlock(16, 32, stride=2),
+        ResidualBlock(32),
         ResidualBlock(32, 64, stride=2),
-        ResidualBlock(64, 128, stride=2),
+        ResidualBlock(64, 96, stride=2),
         nn.AdaptiveAvgPool2d(1),
         nn.Flatten(),
         nn.Dropout(0.1),
-        nn.Linear(128, num_classes),
+        nn.Linear(96, num_classes),
     )
 
 
