@@ -28,8 +28,10 @@ UNISOLATED_PROCESS_HEADROOM = 256
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_DUMPABLE = 4
+_PR_CAPBSET_DROP = 24
 _PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_NO_NEW_PRIVS = 38
+_CAPABILITY_VERSION_3 = 0x20080522
 
 
 def prctl(option: int, value: int) -> bool:
@@ -159,11 +161,37 @@ def limit_unisolated_learner(
     """In a learner process outside the sandbox, once torch is imported and before learner
     code: cap its address space at what it uses now plus `memory_bytes`, and the processes of
     its user at those running now plus `headroom`. RLIMIT_NPROC counts every process and
-    thread of the user (so a busy user leaves learner code less), and does not bind root."""
+    thread of the user (so a busy user leaves learner code less), and does not bind root.
+    As root, it then gives up every capability (drop_capabilities)."""
     address_space = _address_space_in_use() + memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
     processes = _tasks_of_user(os.getuid()) + headroom
     resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+    if os.geteuid() == 0:
+        drop_capabilities()
+
+
+def drop_capabilities() -> None:
+    """Give up every capability for good (Linux), for a learner process running as root
+    outside the sandbox. Root's CAP_SYS_PTRACE would let learner code read the memory of the
+    grading processes, non-dumpable or not, and so the key that signs the verdicts; without
+    it, root's learner code is held back as another user's would be. The bounding set goes
+    first (while CAP_SETPCAP is still held), so that no program it runs gets them back; then
+    the thread's own sets (the learner process's only thread: torch runs on one here)."""
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as last_capability:
+            last = int(last_capability.read())
+    except (OSError, ValueError):
+        last = 63
+    for capability in range(last + 1):
+        prctl(_PR_CAPBSET_DROP, capability)
+    prctl(_PR_SET_NO_NEW_PRIVS, 1)
+    header = (ctypes.c_uint32 * 2)(_CAPABILITY_VERSION_3, 0)
+    nothing = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable: twice 32 bits
+    try:
+        ctypes.CDLL(None, use_errno=True).capset(header, nothing)
+    except (OSError, AttributeError):
+        pass
 
 
 def _tasks_of_user(uid: int) -> int:
