@@ -15,18 +15,9 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from cifar_runs import (
-    BASELINE_COMMIT,
-    REPO,
-    course_train,
-    extract_commit,
-    kit_tree,
-    load_average,
-    reference_workspace,
-)
+from cifar_runs import BASELINE_COMMIT, alternating_runs, peak_rss_mb
 
 
 def parse_args() -> argparse.Namespace:
@@ -42,26 +33,15 @@ def import_torch_peak_mb() -> float:
     """Peak resident memory of `python -c "import torch"`: what any torch process starts with."""
     process = subprocess.Popen([sys.executable, "-c", "import torch"])
     _, _, usage = os.wait4(process.pid, 0)
-    return usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024) / 2**20
+    return peak_rss_mb(usage)
 
 
 def main() -> None:
     args = parse_args()
     peaks: dict[str, list[float]] = {"baseline": [], "current": []}
-    with tempfile.TemporaryDirectory(prefix="cifar-memory-") as scratch:
-        scratch = Path(scratch)
-        trees = {
-            "baseline": kit_tree("baseline", extract_commit(args.baseline, scratch / "b"), scratch),
-            "current": kit_tree("current", REPO, scratch),
-        }
-        print(f"baseline: {args.baseline}; current: {REPO}; load average {load_average()}")
-        for repeat in range(args.repeats):
-            order = ["baseline", "current"] if repeat % 2 == 0 else ["current", "baseline"]
-            for label in order:
-                workspace = reference_workspace(trees[label], scratch / f"ws-{label}-{repeat}")
-                run = course_train(trees[label], workspace, args.data, args.epochs)
-                peaks[label].append(run.peak_rss_mb)
-                print(f"{label:>8}: peak {run.peak_rss_mb:6.0f} MB ({run.epochs_run} epochs)")
+    for run, _ in alternating_runs(args.baseline, args.data, args.repeats, lambda _: args.epochs):
+        peaks[run.label].append(run.peak_rss_mb)
+        print(f"{run.label:>8}: peak {run.peak_rss_mb:6.0f} MB ({run.epochs_run} epochs)")
     floor = import_torch_peak_mb()
     baseline, current = max(peaks["baseline"]), max(peaks["current"])
     print(

@@ -10,10 +10,13 @@ measured here, by this checkout's evaluation, so both are measured alike.
 
 import json
 import os
+import resource
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +52,27 @@ class KitTree:
     label: str
     root: Path
     import_path: Path
+
+
+def alternating_runs(
+    baseline: str, data: Path, repeats: int, epochs: Callable[[str], int | None]
+) -> Iterator[tuple[TrainRun, Path]]:
+    """`course train` of the baseline commit's reference with its kit and of this checkout's
+    with this kit, `repeats` pairs in alternating order (baseline first), each in a fresh
+    workspace for `epochs(label)` epochs (None: the tree's default). Yields each run with its
+    workspace as soon as it ends; the workspaces are removed when the iteration ends."""
+    with tempfile.TemporaryDirectory(prefix="cifar-bench-") as scratch:
+        scratch = Path(scratch)
+        trees = {
+            "baseline": kit_tree("baseline", extract_commit(baseline, scratch / "b"), scratch),
+            "current": kit_tree("current", REPO, scratch),
+        }
+        print(f"baseline: {baseline}; current: {REPO}; load average {load_average()}")
+        for repeat in range(repeats):
+            order = ["baseline", "current"] if repeat % 2 == 0 else ["current", "baseline"]
+            for label in order:
+                workspace = reference_workspace(trees[label], scratch / f"ws-{label}-{repeat}")
+                yield course_train(trees[label], workspace, data, epochs(label)), workspace
 
 
 def kit_tree(label: str, root: Path, scratch: Path) -> KitTree:
@@ -104,15 +128,19 @@ def course_train(tree: KitTree, workspace: Path, data: Path, epochs: int | None)
             f"{tree.label}: course train failed; see {log}:\n{log.read_text()[-2000:]}"
         )
     summary = json.loads((workspace / "runs" / EXERCISE / "run.json").read_text())
-    rss_unit = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
     return TrainRun(
         label=tree.label,
         epochs_run=summary["epochs_run"],
         train_seconds=summary["train_seconds"],
         command_seconds=seconds,
         cpu_seconds=usage.ru_utime + usage.ru_stime,
-        peak_rss_mb=usage.ru_maxrss * rss_unit / 2**20,
+        peak_rss_mb=peak_rss_mb(usage),
     )
+
+
+def peak_rss_mb(usage: resource.struct_rusage) -> float:
+    """A finished process's peak resident memory in MB (ru_maxrss: bytes on macOS, KiB on Linux)."""
+    return usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024) / 2**20
 
 
 def test_accuracy(workspace: Path, data: Path) -> float:

@@ -19,20 +19,9 @@ or torchvision's cifar-10-batches-py folder.
 
 import argparse
 import statistics
-import tempfile
 from pathlib import Path
 
-from cifar_runs import (
-    BASELINE_COMMIT,
-    REPO,
-    TrainRun,
-    course_train,
-    extract_commit,
-    kit_tree,
-    load_average,
-    reference_workspace,
-    test_accuracy,
-)
+from cifar_runs import BASELINE_COMMIT, TrainRun, alternating_runs, load_average, test_accuracy
 
 TARGET_RATIO = 0.5
 TARGET_ACCURACY = 0.80
@@ -66,22 +55,14 @@ def describe(run: TrainRun) -> str:
 def main() -> None:
     args = parse_args()
     runs: dict[str, list[TrainRun]] = {"baseline": [], "current": []}
-    with tempfile.TemporaryDirectory(prefix="cifar-time-to-80-") as scratch:
-        scratch = Path(scratch)
-        trees = {
-            "baseline": kit_tree("baseline", extract_commit(args.baseline, scratch / "b"), scratch),
-            "current": kit_tree("current", REPO, scratch),
-        }
-        print(f"baseline: {args.baseline}; current: {REPO}; load average {load_average()}")
-        for repeat in range(args.repeats):
-            order = ["baseline", "current"] if repeat % 2 == 0 else ["current", "baseline"]
-            for label in order:
-                workspace = reference_workspace(trees[label], scratch / f"ws-{label}-{repeat}")
-                epochs = args.epochs or (CURRENT_EPOCHS if label == "current" else None)
-                run = course_train(trees[label], workspace, args.data, epochs)
-                run.test_accuracy = test_accuracy(workspace, args.data)
-                runs[label].append(run)
-                print(f"{describe(run)}   (load average {load_average()})", flush=True)
+
+    def epochs(label: str) -> int | None:
+        return args.epochs or (CURRENT_EPOCHS if label == "current" else None)
+
+    for run, workspace in alternating_runs(args.baseline, args.data, args.repeats, epochs):
+        run.test_accuracy = test_accuracy(workspace, args.data)
+        runs[run.label].append(run)
+        print(f"{describe(run)}   (load average {load_average()})", flush=True)
     baseline = statistics.median(run.train_seconds for run in runs["baseline"])
     current = statistics.median(run.train_seconds for run in runs["current"])
     per_epoch = [statistics.median(r.train_seconds / r.epochs_run for r in runs[k]) for k in runs]
